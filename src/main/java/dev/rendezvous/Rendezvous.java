@@ -1,0 +1,98 @@
+package dev.rendezvous;
+
+import dev.rendezvous.cli.RendezvousCommand;
+import dev.rendezvous.config.ServerConfig;
+import dev.rendezvous.signaling.LocalRelay;
+import dev.rendezvous.signaling.Relay;
+import dev.rendezvous.transport.RendezvousServer;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import sun.misc.Signal;
+
+/**
+ * The composition root: reads the configuration, picks the relay (single node in memory, or a
+ * cluster through Redis), starts the server and stops it on SIGTERM or SIGINT.
+ */
+public final class Rendezvous implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Rendezvous.class);
+
+    private final ServerConfig config;
+    private final Relay relay;
+    private final RendezvousServer server;
+
+    private Rendezvous(ServerConfig config, Relay relay, RendezvousServer server) {
+        this.config = config;
+        this.relay = relay;
+        this.server = server;
+    }
+
+    public static Rendezvous start(ServerConfig config) throws InterruptedException {
+        Relay relay = new LocalRelay();
+        RendezvousServer server = RendezvousServer.start(config, relay);
+        log.info("rendezvous {} listening on {} transport={} mode={} from-check={} max-message-bytes={} "
+                        + "max-outbound-bytes={} ping-interval={} idle-timeout={}",
+                Version.current(), server.address(), server.transportName(),
+                config.clustered() ? "cluster" : "single-node",
+                config.fromCheck().name().toLowerCase(java.util.Locale.ROOT), config.maxMessageBytes(),
+                config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout());
+        return new Rendezvous(config, relay, server);
+    }
+
+    public RendezvousServer server() {
+        return server;
+    }
+
+    public Relay relay() {
+        return relay;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public void shutdown(Duration grace) {
+        server.shutdown(grace);
+    }
+
+    @Override
+    public void close() {
+        shutdown(config.shutdownGrace());
+    }
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new RendezvousCommand(Rendezvous::runUntilSignalled)).execute(args);
+        System.exit(exit);
+    }
+
+    /**
+     * Serves until SIGTERM or SIGINT, then drains and returns 0. The signals are handled directly
+     * rather than through a shutdown hook so that a requested stop exits 0, not 143.
+     */
+    private static int runUntilSignalled(ServerConfig config) {
+        Rendezvous node;
+        try {
+            node = start(config);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (RuntimeException e) {
+            log.error("cannot start: {}", e.toString());
+            return 1;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+        Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("shutdown requested: draining for up to {}", config.shutdownGrace());
+        node.close();
+        return 0;
+    }
+}

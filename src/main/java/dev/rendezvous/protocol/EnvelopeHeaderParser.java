@@ -1,0 +1,102 @@
+package dev.rendezvous.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteBufferFeeder;
+import dev.rendezvous.signaling.EnvelopeHeader;
+import dev.rendezvous.signaling.ErrorCode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Reads the top-level {@code to} and {@code from} of a client message with Jackson's streaming
+ * parser, skipping every other value without building it. The whole message is still tokenized,
+ * so malformed JSON is rejected here instead of reaching the recipient's {@code JSON.parse}.
+ *
+ * <p>A repeated top-level {@code to} or {@code from} is rejected: browsers' {@code JSON.parse}
+ * keeps the last one, so routing or checking the first would let a sender address one peer while
+ * the client sees another, or pass the {@code from} check while claiming someone else's ID.
+ */
+public final class EnvelopeHeaderParser {
+
+    private static final String TO = "to";
+    private static final String FROM = "from";
+
+    private final JsonFactory json;
+
+    public EnvelopeHeaderParser(JsonFactory json) {
+        this.json = json;
+    }
+
+    public EnvelopeHeaderParser() {
+        this(new JsonFactory());
+    }
+
+    public EnvelopeHeader parse(byte[] bytes, int offset, int length) throws MalformedEnvelopeException {
+        try (JsonParser parser = json.createParser(bytes, offset, length)) {
+            return readHeader(parser);
+        } catch (IOException e) {
+            throw notJson();
+        }
+    }
+
+    /** Parses the readable bytes of {@code buffer} (heap or direct) without copying them. */
+    public EnvelopeHeader parse(ByteBuffer buffer) throws MalformedEnvelopeException {
+        if (buffer.hasArray()) {
+            return parse(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+        }
+        try (JsonParser parser = json.createNonBlockingByteBufferParser()) {
+            ByteBufferFeeder feeder = (ByteBufferFeeder) parser.getNonBlockingInputFeeder();
+            feeder.feedInput(buffer);
+            feeder.endOfInput();
+            return readHeader(parser);
+        } catch (IOException e) {
+            throw notJson();
+        }
+    }
+
+    private static EnvelopeHeader readHeader(JsonParser parser) throws IOException, MalformedEnvelopeException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new MalformedEnvelopeException(ErrorCode.BAD_JSON, "message is not a JSON object");
+        }
+        String to = null;
+        boolean hasTo = false;
+        String from = null;
+        boolean hasFrom = false;
+        JsonToken token;
+        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (TO.equals(name)) {
+                if (hasTo) {
+                    throw duplicate(TO);
+                }
+                hasTo = true;
+                to = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+            } else if (FROM.equals(name)) {
+                if (hasFrom) {
+                    throw duplicate(FROM);
+                }
+                hasFrom = true;
+                from = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+            }
+            parser.skipChildren();
+        }
+        if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+            throw notJson();
+        }
+        if (to == null) {
+            throw new MalformedEnvelopeException(ErrorCode.MISSING_TO, "message has no string field 'to'");
+        }
+        return new EnvelopeHeader(to, hasFrom, from);
+    }
+
+    private static MalformedEnvelopeException notJson() {
+        return new MalformedEnvelopeException(ErrorCode.BAD_JSON, "message is not valid JSON");
+    }
+
+    private static MalformedEnvelopeException duplicate(String field) {
+        return new MalformedEnvelopeException(ErrorCode.BAD_JSON, "field '" + field + "' appears twice");
+    }
+}

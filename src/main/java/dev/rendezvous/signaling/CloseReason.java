@@ -1,0 +1,45 @@
+package dev.rendezvous.signaling;
+
+/**
+ * Every reason the server closes a WebSocket. Standard RFC 6455 codes where one fits; the
+ * application range uses 4000 + the closest HTTP status so the number alone says what happened.
+ * {@link #clientShouldReconnect()} tells a client library whether retrying can help.
+ */
+public enum CloseReason {
+    NORMAL(1000, "bye", false),
+    GOING_AWAY(1001, "going away", true),
+    UNSUPPORTED_DATA(1003, "binary frames not supported", false),
+    INVALID_PAYLOAD(1007, "invalid utf-8", false),
+    MESSAGE_TOO_BIG(1009, "message too big", false),
+    INTERNAL_ERROR(1011, "internal error", true),
+    /** The socket's outbound queue hit its bound: the client reads too slowly. */
+    TOO_SLOW(1013, "too slow", true),
+    /** Cluster mode: the shared ID directory cannot be reached, so the ID cannot be claimed now. */
+    DIRECTORY_UNAVAILABLE(1013, "id directory unavailable", true),
+    /** Nothing (frame or pong) arrived for the idle timeout. */
+    IDLE_TIMEOUT(4408, "idle timeout", true),
+    /** Another open socket holds the requested ID. */
+    ID_TAKEN(4409, "id taken", false);
+
+    private final int code;
+    private final String reason;
+    private final boolean clientShouldReconnect;
+
+    CloseReason(int code, String reason, boolean clientShouldReconnect) {
+        this.code = code;
+        this.reason = reason;
+        this.clientShouldReconnect = clientShouldReconnect;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public boolean clientShouldReconnect() {
+        return clientShouldReconnect;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.rendezvous.signaling;
+
+/**
+ * Errors the server reports to a sender in an error frame. The socket stays open after every one
+ * of them: they describe one message, not the connection.
+ */
+public enum ErrorCode {
+    /** The message is not JSON, not a JSON object, or names {@code to}/{@code from} twice. */
+    BAD_JSON("bad-json"),
+    /** The object has no top-level string {@code to}. */
+    MISSING_TO("missing-to"),
+    /** The top-level {@code from} is not the sender's own ID. */
+    FROM_MISMATCH("from-mismatch"),
+    /** Nobody holds the ID in {@code to} (or it is not a valid ID), or its holder just went away. */
+    PEER_UNAVAILABLE("peer-unavailable");
+
+    private final String wireName;
+
+    ErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

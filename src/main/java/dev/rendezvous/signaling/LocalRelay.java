@@ -1,0 +1,58 @@
+package dev.rendezvous.signaling;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** The single-node relay: an in-memory registry, delivery straight to the recipient's session. */
+public final class LocalRelay implements Relay {
+
+    private final PeerRegistry registry = new PeerRegistry();
+
+    @Override
+    public CompletionStage<ClaimResult> claim(PeerSession session) {
+        return CompletableFuture.completedFuture(claimNow(session));
+    }
+
+    /** The synchronous claim that a cluster relay builds on. */
+    public ClaimResult claimNow(PeerSession session) {
+        return registry.claim(session) ? ClaimResult.CLAIMED : ClaimResult.TAKEN;
+    }
+
+    @Override
+    public void release(PeerSession session) {
+        registry.release(session);
+    }
+
+    @Override
+    public void forward(PeerSession sender, PeerId recipient, Payload payload) {
+        if (deliverLocally(recipient, payload) != DeliveryResult.QUEUED) {
+            sender.sendError(SignalError.peerUnavailable(recipient.value(), "nobody is connected as that id"));
+        }
+    }
+
+    /**
+     * Delivers to a session on this node. Returns {@link DeliveryResult#CLOSED} when nobody here
+     * holds {@code recipient}, so a cluster relay knows to look elsewhere.
+     */
+    public DeliveryResult deliverLocally(PeerId recipient, Payload payload) {
+        PeerSession session = registry.find(recipient);
+        return session == null ? DeliveryResult.CLOSED : session.deliver(payload);
+    }
+
+    public PeerSession find(PeerId id) {
+        return registry.find(id);
+    }
+
+    public boolean holds(PeerId id) {
+        return registry.find(id) != null;
+    }
+
+    public Iterable<PeerSession> sessions() {
+        return registry.sessions();
+    }
+
+    @Override
+    public int localSessionCount() {
+        return registry.size();
+    }
+}

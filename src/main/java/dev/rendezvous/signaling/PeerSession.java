@@ -1,0 +1,19 @@
+package dev.rendezvous.signaling;
+
+/**
+ * One open socket bound to an ID: the port a transport implements. Every method may be called
+ * from any thread and must return at once.
+ */
+public interface PeerSession {
+
+    PeerId id();
+
+    /** Queues a client message for this socket, retaining or copying {@code payload} as needed. */
+    DeliveryResult deliver(Payload payload);
+
+    /** Queues an error frame addressed to this socket. */
+    DeliveryResult sendError(SignalError error);
+
+    /** Closes the socket with the given reason; later deliveries return {@link DeliveryResult#CLOSED}. */
+    void close(CloseReason reason);
+}

@@ -1,0 +1,25 @@
+package dev.rendezvous.signaling;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Binds sessions to IDs and carries messages to them. {@link LocalRelay} is the single-node
+ * implementation; a cluster relay wraps it, so one node and many run the same code path.
+ */
+public interface Relay {
+
+    /** Binds {@code session} to its ID unless another open socket holds it. Atomic. */
+    CompletionStage<ClaimResult> claim(PeerSession session);
+
+    /** Unbinds {@code session}; does nothing when the ID is bound to another session. */
+    void release(PeerSession session);
+
+    /**
+     * Hands {@code payload} to the session bound to {@code recipient}, or tells {@code sender} why
+     * not. Never blocks; {@code payload} stays owned by the caller.
+     */
+    void forward(PeerSession sender, PeerId recipient, Payload payload);
+
+    /** Number of sessions bound on this node. */
+    int localSessionCount();
+}

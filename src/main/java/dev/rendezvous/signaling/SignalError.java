@@ -1,0 +1,17 @@
+package dev.rendezvous.signaling;
+
+/**
+ * One error frame's content, before encoding.
+ *
+ * @param peer the ID the failed message was addressed to, for {@link ErrorCode#PEER_UNAVAILABLE}; else null
+ */
+public record SignalError(ErrorCode code, String detail, String peer) {
+
+    public static SignalError of(ErrorCode code, String detail) {
+        return new SignalError(code, detail, null);
+    }
+
+    public static SignalError peerUnavailable(String peer, String detail) {
+        return new SignalError(ErrorCode.PEER_UNAVAILABLE, detail, peer);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.rendezvous.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Map;
+
+/**
+ * Dispatches a connection's HTTP requests by exact path: the WebSocket endpoint, or one of the
+ * plain endpoints. Everything else is 404; only GET and HEAD are served.
+ */
+final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    static final String WEBSOCKET_PATH = "/websocket";
+
+    private final WebSocketUpgrader upgrader;
+    private final Map<String, HttpEndpoint> endpoints;
+
+    HttpRequestHandler(WebSocketUpgrader upgrader, Map<String, HttpEndpoint> endpoints) {
+        this.upgrader = upgrader;
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+            return;
+        }
+        String uri = request.uri();
+        int queryStart = uri.indexOf('?');
+        String path = queryStart < 0 ? uri : uri.substring(0, queryStart);
+        String rawQuery = queryStart < 0 ? null : uri.substring(queryStart + 1);
+        boolean websocket = path.equals(WEBSOCKET_PATH) || path.equals(WEBSOCKET_PATH + "/");
+        HttpEndpoint endpoint = endpoints.get(path);
+        if (!websocket && endpoint == null) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "not found: " + path);
+        } else if (!HttpMethod.GET.equals(request.method())
+                && !(endpoint != null && HttpMethod.HEAD.equals(request.method()))) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
+        } else if (websocket) {
+            upgrader.upgrade(ctx, request, rawQuery);
+        } else {
+            endpoint.handle(ctx, request);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

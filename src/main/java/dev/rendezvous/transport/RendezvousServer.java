@@ -1,0 +1,136 @@
+package dev.rendezvous.transport;
+
+import dev.rendezvous.config.ServerConfig;
+import dev.rendezvous.protocol.EnvelopeHeaderParser;
+import dev.rendezvous.protocol.ServerFrames;
+import dev.rendezvous.signaling.CloseReason;
+import dev.rendezvous.signaling.Relay;
+import dev.rendezvous.signaling.Router;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Binds the listening socket, owns the event loops, and stops gracefully. */
+public final class RendezvousServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RendezvousServer.class);
+
+    private final ServerConfig config;
+    private final IoTransport transport;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup workers;
+    private final OpenSessions openSessions = new OpenSessions();
+    private final LivenessMonitor liveness;
+    private final Channel serverChannel;
+    private volatile boolean draining;
+
+    private RendezvousServer(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints)
+            throws InterruptedException {
+        this.config = config;
+        this.transport = IoTransport.best();
+        this.acceptor = transport.newGroup(1, "rendezvous-accept");
+        this.workers = transport.newGroup(config.ioThreads(), "rendezvous-io");
+
+        Router router = new Router(relay, config.fromCheck());
+        WebSocketUpgrader upgrader = new WebSocketUpgrader(config.maxMessageBytes(), new EnvelopeHeaderParser(),
+                new ServerFrames(), router, relay, openSessions);
+        Map<String, HttpEndpoint> endpoints = new HashMap<>(extraEndpoints);
+        endpoints.put("/healthz", new HealthEndpoint(this::isDraining));
+        Map<String, HttpEndpoint> routes = Map.copyOf(endpoints);
+
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
+                .childHandler(new ServerChannelInitializer(config.handshakeTimeout().toMillis(),
+                        () -> new HttpRequestHandler(upgrader, routes)));
+        try {
+            this.serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        this.liveness = new LivenessMonitor(openSessions, config.pingInterval(), config.idleTimeout());
+    }
+
+    /** Binds and starts serving; the returned server is listening. */
+    public static RendezvousServer start(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints)
+            throws InterruptedException {
+        return new RendezvousServer(config, relay, extraEndpoints);
+    }
+
+    public static RendezvousServer start(ServerConfig config, Relay relay) throws InterruptedException {
+        return start(config, relay, Map.of());
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    public String transportName() {
+        return transport.name();
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    public int openSocketCount() {
+        return openSessions.size();
+    }
+
+    /**
+     * Stops accepting, closes every socket with 1001 "going away", waits up to {@code grace} for
+     * them to finish closing, then stops the event loops. Returns whether every socket closed in time.
+     */
+    public boolean shutdown(Duration grace) {
+        draining = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        serverChannel.close().syncUninterruptibly();
+        liveness.close();
+        List<WebSocketSession> closing = new ArrayList<>();
+        for (WebSocketSession session : openSessions.all()) {
+            session.close(CloseReason.GOING_AWAY);
+            closing.add(session);
+        }
+        boolean allClosed = true;
+        for (WebSocketSession session : closing) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !session.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                allClosed = false;
+                break;
+            }
+        }
+        log.info("stopped: {} sockets closed{}", closing.size(), allClosed ? "" : " (some cut at the grace deadline)");
+        acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        long left = Math.max(0, deadline - System.nanoTime());
+        workers.terminationFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+        return allClosed;
+    }
+
+    @Override
+    public void close() {
+        shutdown(config.shutdownGrace());
+    }
+}

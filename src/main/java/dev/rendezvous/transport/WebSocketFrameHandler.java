@@ -1,0 +1,113 @@
+package dev.rendezvous.transport;
+
+import dev.rendezvous.protocol.EnvelopeHeaderParser;
+import dev.rendezvous.protocol.MalformedEnvelopeException;
+import dev.rendezvous.signaling.CloseReason;
+import dev.rendezvous.signaling.EnvelopeHeader;
+import dev.rendezvous.signaling.Relay;
+import dev.rendezvous.signaling.Router;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of an upgraded socket: whole text messages in, routing decisions out.
+ * Control frames are answered here; the domain rules live in {@link Router}.
+ */
+final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
+
+    private final WebSocketSession session;
+    private final EnvelopeHeaderParser parser;
+    private final Router router;
+    private final Relay relay;
+    private final OpenSessions openSessions;
+
+    WebSocketFrameHandler(WebSocketSession session, EnvelopeHeaderParser parser, Router router, Relay relay,
+            OpenSessions openSessions) {
+        this.session = session;
+        this.parser = parser;
+        this.router = router;
+        this.relay = relay;
+        this.openSessions = openSessions;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            session.markInbound(System.nanoTime());
+            if (frame instanceof TextWebSocketFrame text) {
+                onText(text.content());
+            } else if (frame instanceof PingWebSocketFrame) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
+            } else if (frame instanceof CloseWebSocketFrame close) {
+                session.closeByPeer(close);
+            } else if (frame instanceof BinaryWebSocketFrame) {
+                log.debug("peer={} sent a binary frame", session.id());
+                session.close(CloseReason.UNSUPPORTED_DATA);
+            } else if (!(frame instanceof PongWebSocketFrame)) {
+                log.debug("peer={} sent an unexpected {}", session.id(), frame.getClass().getSimpleName());
+            }
+        } finally {
+            ReferenceCountUtil.release(frame);
+        }
+    }
+
+    private void onText(ByteBuf content) {
+        if (session.isClosing()) {
+            return;
+        }
+        EnvelopeHeader header;
+        try {
+            header = parser.parse(content.nioBuffer());
+        } catch (MalformedEnvelopeException e) {
+            log.debug("peer={} sent an unroutable message: {}", session.id(), e.getMessage());
+            session.sendError(e.error());
+            return;
+        }
+        router.route(session, header, new ByteBufPayload(content));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        relay.release(session);
+        openSessions.remove(session);
+        log.debug("peer={} disconnected", session.id());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            log.debug("peer={} sent a message over the size limit", session.id());
+            session.close(CloseReason.MESSAGE_TOO_BIG);
+        } else if (cause instanceof CorruptedFrameException) {
+            // The frame decoder or UTF-8 validator has already sent the close frame (1002, 1007, 1009).
+            log.debug("peer={} protocol violation: {}", session.id(), cause.getMessage());
+            ctx.close();
+        } else if (cause instanceof IOException) {
+            log.debug("peer={} connection error: {}", session.id(), cause.toString());
+            ctx.close();
+        } else {
+            log.error("peer={} unexpected error, closing", session.id(), cause);
+            session.close(CloseReason.INTERNAL_ERROR);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.rendezvous.transport;
+
+import dev.rendezvous.protocol.ServerFrames;
+import dev.rendezvous.signaling.CloseReason;
+import dev.rendezvous.signaling.DeliveryResult;
+import dev.rendezvous.signaling.Payload;
+import dev.rendezvous.signaling.PeerId;
+import dev.rendezvous.signaling.PeerSession;
+import dev.rendezvous.signaling.SignalError;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty side of one upgraded socket. Writes may come from any event loop: Netty queues them
+ * in order on the channel's own loop and counts their bytes against the channel's write-buffer
+ * water mark at once, so {@link Channel#isWritable()} bounds the queue even for cross-thread
+ * writes. At the bound the socket is closed as too slow (1013) instead of dropping a message:
+ * a signaling peer that silently loses one ICE candidate fails its call in ways nobody can debug.
+ */
+final class WebSocketSession implements PeerSession {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
+
+    /** How long a closing socket may take to drain its close frame before the TCP connection is cut. */
+    static final long FORCE_CLOSE_AFTER_MILLIS = 3_000;
+
+    private static final AtomicIntegerFieldUpdater<WebSocketSession> CLOSING =
+            AtomicIntegerFieldUpdater.newUpdater(WebSocketSession.class, "closing");
+
+    private final PeerId id;
+    private final Channel channel;
+    private final ServerFrames frames;
+    private volatile int closing;
+    private volatile long lastInboundNanos;
+    private long lastPingNanos;
+
+    WebSocketSession(PeerId id, Channel channel, ServerFrames frames, long nowNanos) {
+        this.id = id;
+        this.channel = channel;
+        this.frames = frames;
+        this.lastInboundNanos = nowNanos;
+        this.lastPingNanos = nowNanos;
+    }
+
+    @Override
+    public PeerId id() {
+        return id;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public DeliveryResult deliver(Payload payload) {
+        DeliveryResult admission = admit();
+        if (admission == DeliveryResult.QUEUED) {
+            ByteBuf content = payload instanceof ByteBufPayload shared
+                    ? shared.retainedShare()
+                    : Unpooled.wrappedBuffer(payload.toByteArray());
+            channel.writeAndFlush(new TextWebSocketFrame(content), channel.voidPromise());
+        }
+        return admission;
+    }
+
+    @Override
+    public DeliveryResult sendError(SignalError error) {
+        DeliveryResult admission = admit();
+        if (admission == DeliveryResult.QUEUED) {
+            ByteBuf content = channel.alloc().buffer(160);
+            try (ByteBufOutputStream out = new ByteBufOutputStream(content)) {
+                frames.writeError(id, error, out);
+            } catch (Exception e) {
+                content.release();
+                throw new IllegalStateException("cannot encode error frame", e);
+            }
+            channel.writeAndFlush(new TextWebSocketFrame(content), channel.voidPromise());
+        }
+        return admission;
+    }
+
+    private DeliveryResult admit() {
+        if (closing != 0 || !channel.isActive()) {
+            return DeliveryResult.CLOSED;
+        }
+        if (!channel.isWritable()) {
+            log.info("peer={} outbound queue full, closing as too slow", id);
+            close(CloseReason.TOO_SLOW);
+            return DeliveryResult.OVERLOADED;
+        }
+        return DeliveryResult.QUEUED;
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        log.debug("peer={} closing code={} reason={}", id, reason.code(), reason.reason());
+        ChannelFuture sent = channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()));
+        sent.addListener(ChannelFutureListener.CLOSE);
+        if (!sent.isDone()) {
+            channel.eventLoop().schedule(() -> channel.close(), FORCE_CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The peer started the closing handshake: echo its close frame, then hang up. */
+    void closeByPeer(CloseWebSocketFrame frame) {
+        if (CLOSING.compareAndSet(this, 0, 1)) {
+            channel.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    boolean isClosing() {
+        return closing != 0;
+    }
+
+    ChannelFuture closeFuture() {
+        return channel.closeFuture();
+    }
+
+    void markInbound(long nowNanos) {
+        lastInboundNanos = nowNanos;
+    }
+
+    long lastInboundNanos() {
+        return lastInboundNanos;
+    }
+
+    /** Called only from the liveness monitor's single thread. */
+    boolean pingIfDue(long nowNanos, long intervalNanos) {
+        if (nowNanos - lastPingNanos < intervalNanos || closing != 0) {
+            return false;
+        }
+        lastPingNanos = nowNanos;
+        channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketSession[" + id + " " + channel.remoteAddress() + "]";
+    }
+}

@@ -1,0 +1,109 @@
+package dev.rendezvous.transport;
+
+import dev.rendezvous.protocol.EnvelopeHeaderParser;
+import dev.rendezvous.protocol.ServerFrames;
+import dev.rendezvous.signaling.ClaimResult;
+import dev.rendezvous.signaling.CloseReason;
+import dev.rendezvous.signaling.Relay;
+import dev.rendezvous.signaling.Router;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an HTTP request at {@code /websocket} into a bound WebSocket: validates the ID (400 before
+ * any upgrade), performs the handshake, swaps the HTTP handlers for the frame pipeline, then claims
+ * the ID. A taken ID is reported after the upgrade with close code 4409, because browsers hide the
+ * status of a refused upgrade from scripts and a close code is the only reason a page can read.
+ */
+final class WebSocketUpgrader {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketUpgrader.class);
+
+    static final String UTF8_VALIDATOR = "utf8Validator";
+    static final String AGGREGATOR = "messageAggregator";
+    static final String FRAME_HANDLER = "frameHandler";
+
+    private final WebSocketDecoderConfig decoderConfig;
+    private final int maxMessageBytes;
+    private final EnvelopeHeaderParser parser;
+    private final ServerFrames frames;
+    private final Router router;
+    private final Relay relay;
+    private final OpenSessions openSessions;
+
+    WebSocketUpgrader(int maxMessageBytes, EnvelopeHeaderParser parser, ServerFrames frames, Router router,
+            Relay relay, OpenSessions openSessions) {
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxMessageBytes)
+                .allowExtensions(false)
+                .allowMaskMismatch(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        this.maxMessageBytes = maxMessageBytes;
+        this.parser = parser;
+        this.frames = frames;
+        this.router = router;
+        this.relay = relay;
+        this.openSessions = openSessions;
+    }
+
+    void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String rawQuery) {
+        FingerParameter.Result finger = FingerParameter.parse(rawQuery);
+        if (finger.id() == null) {
+            log.debug("refused upgrade from {}: {}", ctx.channel().remoteAddress(), finger.problem());
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, finger.problem());
+            return;
+        }
+        if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade");
+            return;
+        }
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + HttpRequestHandler.WEBSOCKET_PATH,
+                null, decoderConfig).newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        Channel channel = ctx.channel();
+        WebSocketSession session = new WebSocketSession(finger.id(), channel, frames, System.nanoTime());
+        handshaker.handshake(channel, request);
+
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.remove(ServerChannelInitializer.HANDSHAKE_DEADLINE);
+        pipeline.addLast(UTF8_VALIDATOR, new Utf8FrameValidator(true));
+        pipeline.addLast(AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
+        pipeline.addLast(FRAME_HANDLER, new WebSocketFrameHandler(session, parser, router, relay, openSessions));
+        pipeline.remove(ctx.handler());
+        openSessions.add(session);
+
+        // Hold inbound frames until the claim is decided; a cluster claim completes later.
+        channel.config().setAutoRead(false);
+        relay.claim(session).whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
+            ClaimResult outcome = failure == null ? result : ClaimResult.UNAVAILABLE;
+            if (outcome == ClaimResult.CLAIMED && !channel.isActive()) {
+                relay.release(session);
+            } else if (outcome == ClaimResult.CLAIMED) {
+                log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());
+                channel.config().setAutoRead(true);
+            } else if (outcome == ClaimResult.TAKEN) {
+                log.debug("peer={} refused: id taken", session.id());
+                session.close(CloseReason.ID_TAKEN);
+            } else {
+                log.warn("peer={} refused: id directory unavailable", session.id(), failure);
+                session.close(CloseReason.DIRECTORY_UNAVAILABLE);
+            }
+        }));
+    }
+}

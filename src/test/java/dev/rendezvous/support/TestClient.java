@@ -1,0 +1,130 @@
+package dev.rendezvous.support;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real WebSocket client (the JDK's) that collects whole text messages and the close code, with
+ * bounded waits only. The JDK client answers pings by itself, as browsers do.
+ */
+public final class TestClient implements AutoCloseable {
+
+    public static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** The close code and reason the server sent. */
+    public record Close(int code, String reason) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final WebSocket socket;
+    private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Close> closed = new CompletableFuture<>();
+
+    private TestClient(URI uri) throws Exception {
+        this.socket = HTTP.newWebSocketBuilder()
+                .connectTimeout(WAIT)
+                .buildAsync(uri, new Collector())
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    public static TestClient connect(int port, String id) throws Exception {
+        return new TestClient(uri(port, id));
+    }
+
+    public static TestClient connect(URI uri) throws Exception {
+        return new TestClient(uri);
+    }
+
+    public static URI uri(int port, String id) {
+        return URI.create("ws://127.0.0.1:" + port + "/websocket/?finger="
+                + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+
+    public TestClient send(String text) {
+        socket.sendText(text, true).join();
+        return this;
+    }
+
+    /** Sends one message as several continuation frames. */
+    public TestClient sendFragmented(String... parts) {
+        for (int i = 0; i < parts.length; i++) {
+            socket.sendText(parts[i], i == parts.length - 1).join();
+        }
+        return this;
+    }
+
+    public WebSocket socket() {
+        return socket;
+    }
+
+    /** The next whole message, failing after {@link #WAIT}. */
+    public String receive() throws InterruptedException {
+        String message = messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        if (message == null) {
+            throw new AssertionError("no message within " + WAIT);
+        }
+        return message;
+    }
+
+    /** The next message if one arrives within {@code wait}; null otherwise. */
+    public String poll(Duration wait) throws InterruptedException {
+        return messages.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The close the server sent, failing after {@link #WAIT}. */
+    public Close awaitClose() throws Exception {
+        return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    public CompletableFuture<Close> closeFuture() {
+        return closed;
+    }
+
+    public boolean isOpen() {
+        return !socket.isInputClosed() && !closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+        }
+        socket.abort();
+    }
+
+    private final class Collector implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(new Close(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+    }
+}
