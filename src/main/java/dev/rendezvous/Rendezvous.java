@@ -4,8 +4,10 @@ import dev.rendezvous.cli.RendezvousCommand;
 import dev.rendezvous.config.ServerConfig;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.Relay;
+import dev.rendezvous.transport.HttpEndpoint;
 import dev.rendezvous.transport.RendezvousServer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +33,8 @@ public final class Rendezvous implements AutoCloseable {
     }
 
     public static Rendezvous start(ServerConfig config) throws InterruptedException {
-        Relay relay = new LocalRelay();
-        RendezvousServer server = RendezvousServer.start(config, relay);
+        Relay relay = relayFor(config);
+        RendezvousServer server = RendezvousServer.start(config, relay, endpointsFor(config));
         log.info("rendezvous {} listening on {} transport={} mode={} from-check={} max-message-bytes={} "
                         + "max-outbound-bytes={} ping-interval={} idle-timeout={}",
                 Version.current(), server.address(), server.transportName(),
@@ -40,6 +42,16 @@ public final class Rendezvous implements AutoCloseable {
                 config.fromCheck().name().toLowerCase(java.util.Locale.ROOT), config.maxMessageBytes(),
                 config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout());
         return new Rendezvous(config, relay, server);
+    }
+
+    /** The one place where single-node and cluster mode are chosen. */
+    private static Relay relayFor(ServerConfig config) {
+        return new LocalRelay();
+    }
+
+    /** Plain-HTTP paths beside /websocket and /healthz. */
+    private static Map<String, HttpEndpoint> endpointsFor(ServerConfig config) {
+        return Map.of();
     }
 
     public RendezvousServer server() {
