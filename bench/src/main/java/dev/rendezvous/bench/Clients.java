@@ -1,0 +1,91 @@
+package dev.rendezvous.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens WebSocket clients on one event loop (epoll when available). Each connection binds the
+ * next of several loopback source addresses (127.0.0.x), so the generator is not limited to one
+ * address's ~28k ephemeral ports. Only loopback targets are accepted.
+ */
+final class Clients implements AutoCloseable {
+
+    private static final int MAX_FRAME_BYTES = 1 << 20;
+
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final List<String> sourceAddresses;
+    private final Protocol protocol;
+    private int nextSource;
+
+    Clients(Protocol protocol, List<String> sourceAddresses) {
+        this.protocol = protocol;
+        this.sourceAddresses = List.copyOf(sourceAddresses);
+        boolean epoll = Epoll.isAvailable();
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bench-io", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+    }
+
+    EventLoop loop() {
+        return group.next();
+    }
+
+    /** Starts connecting {@code id} to {@code server}; the listener hears when it opens or fails. */
+    BenchSocket connect(URI server, String id, BenchSocket.Listener listener) {
+        Loopback.require(server.getHost());
+        URI uri = URI.create(server.toString().replaceAll("/+$", "") + protocol.path(id));
+        WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
+                uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), MAX_FRAME_BYTES);
+        BenchSocket socket = new BenchSocket(id, handshaker, protocol, listener);
+        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192), socket);
+            }
+        });
+        InetSocketAddress remote = new InetSocketAddress(server.getHost(), server.getPort());
+        InetSocketAddress local = new InetSocketAddress(sourceAddresses.get(nextSource++ % sourceAddresses.size()), 0);
+        ChannelFuture connecting = b.connect(remote, local);
+        connecting.addListener(f -> {
+            if (!f.isSuccess()) {
+                socket.connectFailed(f.cause());
+            }
+        });
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.rendezvous.bench;
+
+import java.util.List;
+
+/** CPU time of the servers and of the generator itself over one measured window. */
+final class Cpu {
+
+    private final List<ProcessProbe> servers;
+    private final ProcessProbe self = ProcessProbe.self();
+    private long serverStart;
+    private long selfStart;
+    private long wallStart;
+    long serverNanos;
+    long generatorNanos;
+    long wallNanos;
+
+    Cpu(List<Long> serverPids) {
+        this.servers = serverPids.stream().map(ProcessProbe::new).toList();
+    }
+
+    void start() {
+        wallStart = System.nanoTime();
+        serverStart = serverTotal();
+        selfStart = self.cpuNanos();
+    }
+
+    void stop() {
+        wallNanos = System.nanoTime() - wallStart;
+        serverNanos = serverTotal() - serverStart;
+        generatorNanos = self.cpuNanos() - selfStart;
+    }
+
+    private long serverTotal() {
+        long sum = 0;
+        for (ProcessProbe p : servers) {
+            sum += p.cpuNanos();
+        }
+        return sum;
+    }
+
+    double serverUtilisation() {
+        return (double) serverNanos / wallNanos;
+    }
+
+    double generatorUtilisation() {
+        return (double) generatorNanos / wallNanos;
+    }
+
+    /** The generator is the limit when it used (nearly) its whole core. */
+    boolean generatorLimited() {
+        return generatorUtilisation() > 0.9;
+    }
+
+    void putInto(java.util.Map<String, Object> result, long units, String unitName) {
+        result.put("windowSeconds", wallNanos / 1e9);
+        result.put("serverCpuSeconds", serverNanos / 1e9);
+        result.put("serverCpuUtil", serverUtilisation());
+        result.put("generatorCpuSeconds", generatorNanos / 1e9);
+        result.put("generatorCpuUtil", generatorUtilisation());
+        result.put("generatorLimited", generatorLimited());
+        if (units > 0) {
+            result.put("serverCpuUsPer" + unitName, serverNanos / 1e3 / units);
+            result.put("generatorCpuUsPer" + unitName, generatorNanos / 1e3 / units);
+        }
+    }
+}
