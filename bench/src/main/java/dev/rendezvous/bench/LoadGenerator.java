@@ -62,7 +62,9 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--sources", defaultValue = "16", description = "Loopback source addresses 127.0.0.2...")
     int sources;
     @Option(names = "--out", description = "Append the result line to this JSONL file.") Path out;
-    @Option(names = "--tag", description = "Free text stored with the result (e.g. the round).") String tag;
+    @Option(names = "--label", description = "Row name in reports (default: the scenario).") String label;
+    @Option(names = "--round", defaultValue = "1", description = "Round number, for alternating comparisons.")
+    int round;
 
     @Override
     public Integer call() throws Exception {
@@ -76,9 +78,8 @@ public final class LoadGenerator implements Callable<Integer> {
         result.put("scenario", scenario);
         result.put("target", settings.target());
         result.put("protocol", proto.name());
-        if (tag != null) {
-            result.put("tag", tag);
-        }
+        result.put("label", label == null ? scenario : label);
+        result.put("round", round);
         try {
             result.putAll(Scenario.named(scenario).run(settings));
         } catch (Exception e) {

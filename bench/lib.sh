@@ -1,0 +1,149 @@
+# Shared by bench/run and bench/compare: build, start and stop the servers under test, run the generator.
+# Servers run pinned to core 0, the generator to core 1 (taskset), all on 127.0.0.1.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT_DIR=$(dirname "$BENCH_DIR")
+SERVER_JAR="$ROOT_DIR/target/rendezvous.jar"
+BENCH_JAR="$BENCH_DIR/target/rendezvous-bench.jar"
+PEERJS_BIN="$BENCH_DIR/node_modules/peer/dist/bin/peerjs.js"
+WORK_DIR=""
+SERVER_PIDS=()
+SERVER_URL=""
+SERVER_URL_B=""
+
+# The servers' JVM: one core (taskset) makes the JVM choose one event loop; SerialGC is what it
+# would pick on one core anyway, stated so it does not depend on ergonomics.
+SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms64m -Xmx1g -XX:+UseSerialGC"}
+# The generator: a large young generation keeps its own GC pauses out of most latency samples.
+GENERATOR_JVM_OPTS=${GENERATOR_JVM_OPTS:-"-Xms1g -Xmx1g -Xmn512m -XX:+UseSerialGC"}
+
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+  PIN_SERVER=(taskset -c 0)
+  PIN_GENERATOR=(taskset -c 1)
+else
+  echo "bench: taskset or a second core missing, running unpinned (figures are not comparable)" >&2
+  PIN_SERVER=()
+  PIN_GENERATOR=()
+fi
+
+log() { echo "bench: $*" >&2; }
+
+build_all() {
+  log "building target/rendezvous.jar and bench/target/rendezvous-bench.jar"
+  (cd "$ROOT_DIR" && mvn -B -q -Dmaven.test.skip=true package)
+  (cd "$BENCH_DIR" && mvn -B -q -DskipTests package)
+}
+
+install_peerjs() {
+  if [ ! -f "$PEERJS_BIN" ]; then
+    log "installing the PeerJS server (peer, pinned in bench/package-lock.json) with npm ci"
+    (cd "$BENCH_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
+free_port() { java -cp "$BENCH_JAR" dev.rendezvous.bench.FreePort; }
+
+# wait_for_line FILE PATTERN SECONDS PID
+wait_for_line() {
+  local file=$1 pattern=$2 seconds=$3 pid=$4 i
+  for ((i = 0; i < seconds * 10; i++)); do
+    if grep -q "$pattern" "$file" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  log "server did not start; its log:"; tail -20 "$file" >&2
+  return 1
+}
+
+wait_for_port() {
+  local port=$1 seconds=$2 i
+  for ((i = 0; i < seconds * 10; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  log "nothing listens on 127.0.0.1:$port"
+  return 1
+}
+
+# start_rendezvous [extra server flags...]: sets SERVER_URL and appends the pid to SERVER_PIDS.
+start_rendezvous() {
+  local logfile="$WORK_DIR/rendezvous-${#SERVER_PIDS[@]}.log"
+  # shellcheck disable=SC2086
+  "${PIN_SERVER[@]}" java $SERVER_JVM_OPTS -jar "$SERVER_JAR" --host 127.0.0.1 --port 0 "$@" >"$logfile" 2>&1 &
+  local pid=$!
+  SERVER_PIDS+=("$pid")
+  wait_for_line "$logfile" "listening on" 30 "$pid"
+  local port
+  port=$(grep -o 'listening on [^ ]*' "$logfile" | head -1 | sed 's/.*://')
+  SERVER_URL="ws://127.0.0.1:$port"
+}
+
+start_peerjs() {
+  local port logfile="$WORK_DIR/peerjs-${#SERVER_PIDS[@]}.log"
+  port=$(free_port)
+  # concurrent_limit defaults to 5000 sockets; alive_timeout to 60 s without a HEARTBEAT.
+  "${PIN_SERVER[@]}" node "$PEERJS_BIN" --host 127.0.0.1 --port "$port" --path / \
+    --concurrent_limit 1000000 --alive_timeout 600000 >"$logfile" 2>&1 &
+  local pid=$!
+  SERVER_PIDS+=("$pid")
+  wait_for_line "$logfile" "Started PeerServer" 30 "$pid"
+  # It logs that line before the socket is listening.
+  wait_for_port "$port" 10
+  SERVER_URL="ws://127.0.0.1:$port"
+}
+
+stop_servers() {
+  local pid
+  for pid in "${SERVER_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${SERVER_PIDS[@]}"; do
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  SERVER_PIDS=()
+}
+
+# generator ARGS...: runs one scenario against the servers in SERVER_PIDS; returns its status.
+generator() {
+  local pids
+  pids=$(IFS=,; echo "${SERVER_PIDS[*]}")
+  # shellcheck disable=SC2086
+  timeout 900 "${PIN_GENERATOR[@]}" java $GENERATOR_JVM_OPTS -jar "$BENCH_JAR" "$@" --server-pid "$pids"
+}
+
+# A scenario plan: one line per run, "label scenario generator-flags...".
+plan_for() {
+  local mode=$1
+  if [ "$mode" = smoke ]; then
+    cat <<'PLAN'
+idle idle --sockets 200 --checkpoints 200 --open-rate 1000
+pingpong pingpong --pairs 10 --warmup 0.5 --duration 1.5
+rate-2k rate --rate 2000 --pairs 10 --warmup 0.5 --duration 1.5
+flood flood --pairs 10 --warmup 0.5 --duration 1.5
+connect connect --concurrency 8 --warmup 0.5 --duration 1.5
+PLAN
+  else
+    cat <<'PLAN'
+idle idle --sockets 19000 --checkpoints 5000,10000,19000 --open-rate 2000
+pingpong pingpong --pairs 100 --warmup 5 --duration 10
+rate-5k rate --rate 5000 --pairs 100 --warmup 5 --duration 10
+rate-20k rate --rate 20000 --pairs 100 --warmup 5 --duration 10
+flood flood --pairs 100 --window 64 --warmup 5 --duration 10
+connect connect --concurrency 32 --warmup 5 --duration 10
+PLAN
+  fi
+}
+
+# select_plan MODE "label1 label2..." : the plan lines whose label is listed (all when empty).
+select_plan() {
+  local mode=$1 wanted=$2 line
+  plan_for "$mode" | while read -r line; do
+    if [ -z "$wanted" ] || [[ " $wanted " == *" ${line%% *} "* ]]; then echo "$line"; fi
+  done
+}
+
+cleanup() {
+  stop_servers
+  if [ -n "${REDIS_PID:-}" ]; then kill "$REDIS_PID" 2>/dev/null || true; fi
+}
