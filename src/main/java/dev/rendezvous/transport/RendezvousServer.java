@@ -40,7 +40,7 @@ public final class RendezvousServer implements AutoCloseable {
         this.config = config;
         this.transport = IoTransport.best();
         this.acceptor = transport.newGroup(1, "rendezvous-accept");
-        this.workers = transport.newGroup(config.ioThreads(), "rendezvous-io");
+        this.workers = transport.newGroup(ioThreads(config), "rendezvous-io");
 
         Router router = new Router(relay, config.fromCheck());
         WebSocketUpgrader upgrader = new WebSocketUpgrader(config.maxMessageBytes(), new EnvelopeHeaderParser(),
@@ -67,6 +67,15 @@ public final class RendezvousServer implements AutoCloseable {
             throw e;
         }
         this.liveness = new LivenessMonitor(openSessions, config.pingInterval(), config.idleTimeout());
+    }
+
+    /**
+     * One event loop per core the process may run on. Netty's own default for 0 is two per core,
+     * which on a pinned or small machine splits the sockets over loops that share one core, so a
+     * message between two sockets on different loops costs a task hand-off and a wake-up.
+     */
+    private static int ioThreads(ServerConfig config) {
+        return config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
     }
 
     /** Binds and starts serving; the returned server is listening. */
