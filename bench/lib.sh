@@ -3,7 +3,7 @@
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(dirname "$BENCH_DIR")
-SERVER_JAR="$ROOT_DIR/target/rendezvous.jar"
+SERVER_JAR=${SERVER_JAR:-"$ROOT_DIR/target/rendezvous.jar"}
 BENCH_JAR="$BENCH_DIR/target/rendezvous-bench.jar"
 PEERJS_BIN="$BENCH_DIR/node_modules/peer/dist/bin/peerjs.js"
 WORK_DIR=""

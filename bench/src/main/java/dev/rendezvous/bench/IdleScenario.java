@@ -79,6 +79,7 @@ final class IdleScenario implements Scenario, BenchSocket.Listener {
                 points.add(point(checkpoint, server.rssKiB(), server.liveHeapKiB(), baseRss, baseHeap));
             }
             double openSeconds = (System.nanoTime() - openStarted) / 1e9;
+            Thread.sleep(Math.round(s.holdSeconds() * 1000));
             int held = onLoop(open::size);
             result.put("sockets", held);
             result.put("checkpoints", points);

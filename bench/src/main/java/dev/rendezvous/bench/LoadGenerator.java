@@ -57,6 +57,9 @@ public final class LoadGenerator implements Callable<Integer> {
             description = "Idle: socket counts at which memory is measured.")
     List<Integer> checkpoints;
     @Option(names = "--open-rate", defaultValue = "2000", description = "Idle: new sockets per second.") int openRate;
+    @Option(names = "--hold", defaultValue = "0",
+            description = "Idle: seconds to keep the sockets open after the last checkpoint (for profiling).")
+    double hold;
     @Option(names = "--concurrency", defaultValue = "32", description = "Connect: handshakes in flight.")
     int concurrency;
     @Option(names = "--sources", defaultValue = "16", description = "Loopback source addresses 127.0.0.2...")
@@ -71,7 +74,7 @@ public final class LoadGenerator implements Callable<Integer> {
         Protocol proto = Protocol.named(protocol);
         Settings settings = new Settings(scenario, target == null ? proto.name() : target, proto, url,
                 recvUrl == null ? url : recvUrl, serverPids, pairs, rate, size, warmup, duration, window, sockets,
-                checkpoints, openRate, concurrency, sources);
+                checkpoints, openRate, hold, concurrency, sources);
         Loopback.require(url.getHost());
         Loopback.require(settings.receiverUrl().getHost());
         Map<String, Object> result = new LinkedHashMap<>();

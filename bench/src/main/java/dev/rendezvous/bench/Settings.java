@@ -26,6 +26,7 @@ record Settings(
         int sockets,
         List<Integer> checkpoints,
         int openRate,
+        double holdSeconds,
         int concurrency,
         int sourceAddresses) {
 
