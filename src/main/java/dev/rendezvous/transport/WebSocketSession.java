@@ -42,6 +42,9 @@ final class WebSocketSession implements PeerSession {
     private final Channel channel;
     private final ServerFrames frames;
     private volatile int closing;
+    /** Touched only on the channel's event loop. */
+    private boolean flushPending;
+    private final Runnable flush = this::flushNow;
     private volatile long lastInboundNanos;
     private long lastPingNanos;
 
@@ -69,9 +72,35 @@ final class WebSocketSession implements PeerSession {
             ByteBuf content = payload instanceof ByteBufPayload shared
                     ? shared.retainedShare()
                     : Unpooled.wrappedBuffer(payload.toByteArray());
-            channel.writeAndFlush(new TextWebSocketFrame(content), channel.voidPromise());
+            TextWebSocketFrame frame = new TextWebSocketFrame(content);
+            if (channel.eventLoop().inEventLoop()) {
+                channel.write(frame, channel.voidPromise());
+                requestFlush();
+            } else {
+                // From another loop the write is queued as a task; a separate flush request could
+                // overtake a later write, so write and flush travel together.
+                channel.writeAndFlush(frame, channel.voidPromise());
+            }
         }
         return admission;
+    }
+
+    /**
+     * Relayed messages are written by other sockets' reads, often several in one event-loop
+     * iteration. One flush per iteration sends them in one write(2) instead of one system call
+     * each; nothing waits longer than the current iteration. (Netty's FlushConsolidationHandler
+     * does the same but costs a pipeline handler and context on every idle socket.)
+     */
+    private void requestFlush() {
+        if (!flushPending) {
+            flushPending = true;
+            channel.eventLoop().execute(flush);
+        }
+    }
+
+    private void flushNow() {
+        flushPending = false;
+        channel.flush();
     }
 
     @Override
