@@ -20,7 +20,7 @@ crossnode_plan() {
   if ! command -v redis-server >/dev/null 2>&1; then
     log "FAILED: crossnode needs redis-server (apt-get install redis-server)"; return 1
   fi
-  if ! jar tf "$SERVER_JAR" 2>/dev/null | grep -q 'dev/rendezvous/cluster/'; then
+  if [ -z "${CROSSNODE_SKIP_JAR_CHECK:-}" ] && ! jar tf "$SERVER_JAR" 2>/dev/null | grep -q 'dev/rendezvous/cluster/'; then
     log "FAILED: crossnode: target/rendezvous.jar has no cluster relay (package dev.rendezvous.cluster);"
     log "        --redis is accepted but ignored until the cluster branch is merged"
     return 1

@@ -85,6 +85,9 @@ public final class Report {
                 failed.add(r.get("target") + " " + r.get("label") + " round " + r.get("round") + ": " + r.get("failure"));
             }
         }
+        if (results.isEmpty()) {
+            return md.append("No results: no scenario ran to completion.\n").toString();
+        }
         md.append(failed.isEmpty() ? "Every run passed its sequence check (no loss, duplication or reordering).\n"
                 : "**Failed runs:**\n\n- " + String.join("\n- ", failed) + "\n");
         List<String> limited = new ArrayList<>();
