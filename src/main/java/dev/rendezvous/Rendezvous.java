@@ -4,9 +4,11 @@ import dev.rendezvous.cli.RendezvousCommand;
 import dev.rendezvous.config.ServerConfig;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.Relay;
+import dev.rendezvous.transport.DemoPage;
 import dev.rendezvous.transport.HttpEndpoint;
 import dev.rendezvous.transport.RendezvousServer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -51,7 +53,9 @@ public final class Rendezvous implements AutoCloseable {
 
     /** Plain-HTTP paths beside /websocket and /healthz. */
     private static Map<String, HttpEndpoint> endpointsFor(ServerConfig config) {
-        return Map.of();
+        Map<String, HttpEndpoint> endpoints = new HashMap<>();
+        endpoints.putAll(DemoPage.endpoints(config.iceServers()));
+        return endpoints;
     }
 
     public RendezvousServer server() {
