@@ -53,6 +53,12 @@ final class BrowserPage {
     }
 
     @SuppressWarnings("unchecked")
+    boolean chatOpen() {
+        Map<String, Object> call = (Map<String, Object>) state("call");
+        return call != null && Boolean.TRUE.equals(call.get("chatOpen"));
+    }
+
+    @SuppressWarnings("unchecked")
     List<Map<String, Object>> chat() {
         return (List<Map<String, Object>>) state("chat");
     }

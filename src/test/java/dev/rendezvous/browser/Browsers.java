@@ -9,17 +9,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
- * Opens pages, each in its own browser with its own profile, and after every test (passed or
- * failed) saves a screenshot of each page to target/screenshots/&lt;test&gt;-&lt;page&gt;.png, then
- * quits the browsers and deletes their profiles.
+ * Opens pages, each in its own browser with its own profile. Right after every test method
+ * (passed or failed, before any {@code @AfterEach} stops the server) it saves a screenshot of each
+ * page to target/screenshots/&lt;test&gt;-&lt;page&gt;.png; after the test it quits the browsers and
+ * deletes their profiles.
  */
-final class Browsers implements BeforeEachCallback, AfterEachCallback {
+final class Browsers implements BeforeEachCallback, AfterTestExecutionCallback, AfterEachCallback {
 
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
@@ -45,18 +47,19 @@ final class Browsers implements BeforeEachCallback, AfterEachCallback {
     }
 
     @Override
-    public void afterEach(ExtensionContext context) throws IOException {
+    public void afterTestExecution(ExtensionContext context) throws IOException {
         Files.createDirectories(SCREENSHOTS);
-        try {
-            for (BrowserPage page : pages) {
-                screenshot(page, SCREENSHOTS.resolve(testName + "-" + page.name() + ".png"));
-            }
-        } finally {
-            pages.forEach(page -> page.driver().quit());
-            pages.clear();
-            profiles.forEach(Browsers::deleteTree);
-            profiles.clear();
+        for (BrowserPage page : pages) {
+            screenshot(page, SCREENSHOTS.resolve(testName + "-" + page.name() + ".png"));
         }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        pages.forEach(page -> page.driver().quit());
+        pages.clear();
+        profiles.forEach(Browsers::deleteTree);
+        profiles.clear();
     }
 
     static void screenshot(BrowserPage page, Path target) {

@@ -38,8 +38,8 @@ class DemoCallBrowserIT {
 
         alice.await("call connected", page -> "connected".equals(page.callState()));
         bob.await("call connected", page -> "connected".equals(page.callState()));
-        alice.await("chat open", page -> page.driver().findElement(org.openqa.selenium.By.id("chat-send")).isEnabled());
-        bob.await("chat open", page -> page.driver().findElement(org.openqa.selenium.By.id("chat-send")).isEnabled());
+        alice.await("chat open", BrowserPage::chatOpen);
+        bob.await("chat open", BrowserPage::chatOpen);
 
         alice.sendChat("hello bob");
         bob.await("chat from alice", page -> page.chat().contains(Map.of("from", "alice", "text", "hello bob")));
@@ -47,7 +47,9 @@ class DemoCallBrowserIT {
         alice.await("chat from bob", page -> page.chat().contains(Map.of("from", "bob", "text", "hi alice")));
 
         bob.await("audio packets from alice", page -> page.inboundAudioPackets() > 0);
-        assertThat(bob.text("ice-pair")).startsWith("host ↔ host");
+        // No ICE servers are configured, so only host candidates exist; a candidate may still show as
+        // peer-reflexive when its connectivity check arrived before its signaling message.
+        assertThat(bob.text("ice-pair")).matches("(host|prflx) ↔ (host|prflx) \\(udp\\)");
         assertThat(alice.text("call-state")).contains("connected");
     }
 

@@ -1,0 +1,76 @@
+package dev.rendezvous.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.support.TestClient;
+import dev.rendezvous.support.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What a person sees when the other side is absent, when their ID is taken, and when the server restarts. */
+class ErrorPathsBrowserIT {
+
+    @RegisterExtension
+    final Browsers browsers = new Browsers();
+
+    private TestServer server;
+
+    @BeforeEach
+    void startServer() throws InterruptedException {
+        server = TestServer.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void callingAnAbsentIdSaysNobodyIsConnected() {
+        BrowserPage page = browsers.open("caller", demoUrl("lonely"));
+        page.awaitOnline();
+
+        page.call("nobody-here");
+
+        page.await("unavailable notice", p -> p.notice().contains("Nobody is connected as “nobody-here”"));
+        page.await("call ended", p -> "idle".equals(p.callState()));
+        assertThat(page.text("notice")).isEqualTo("Nobody is connected as “nobody-here”.");
+        assertThat(page.state("signaling")).isEqualTo("open");
+    }
+
+    @Test
+    void aSecondPageWithATakenIdSaysIdInUse() {
+        BrowserPage holder = browsers.open("holder", demoUrl("taken"));
+        holder.awaitOnline();
+
+        BrowserPage second = browsers.open("second", demoUrl("taken"));
+
+        second.await("ID in use notice", p -> p.notice().startsWith("ID in use"));
+        assertThat(second.text("signaling-status")).isEqualTo("ID in use");
+        assertThat(second.state("signaling")).isEqualTo("closed");
+        assertThat(holder.state("signaling")).isEqualTo("open");
+    }
+
+    @Test
+    void theModuleReconnectsByItselfAfterAServerRestart() throws Exception {
+        BrowserPage page = browsers.open("restarted", demoUrl("survivor"));
+        page.awaitOnline();
+        int port = server.port();
+
+        server.close();
+        page.await("drop noticed", p -> !"open".equals(p.state("signaling")));
+        assertThat(page.notice()).contains("server going away");
+        server = TestServer.start(TestServer.config().port(port).build());
+
+        page.await("reconnected", p -> "open".equals(p.state("signaling")) && ((Number) p.state("opens")).intValue() == 2);
+        try (TestClient sameId = TestClient.connect(port, "survivor")) {
+            assertThat(sameId.awaitClose().code()).as("the new server holds the page's ID").isEqualTo(4409);
+        }
+    }
+
+    private String demoUrl(String id) {
+        return "http://127.0.0.1:" + server.port() + "/?loopback=1&id=" + id;
+    }
+}
