@@ -117,15 +117,13 @@ function newCall(peer) {
   const current = { peer, pc, polite: client.id < peer, channels: [], mic: null, pending: [], stats: null, meter: null };
   pc.onicecandidate = ({ candidate }) => {
     if (!candidate || !candidate.candidate) return;
-    if (loopbackOnly && !isLoopback(candidate)) {
-      logLine('•', 'candidate dropped', 'not on loopback (?loopback=1)');
-      return;
-    }
+    if (loopbackOnly && !isLoopback(candidate)) return;
     signal(peer, 'candidate', candidate.toJSON());
   };
   pc.onconnectionstatechange = () => {
     if (call !== current) return;
     renderCall();
+    renderStats(current);
     if (pc.connectionState === 'failed') {
       showNotice('The call could not connect: no network path between you. A TURN server in --ice-servers may be needed.', 'error', 'peer');
     }
@@ -136,6 +134,7 @@ function newCall(peer) {
   };
   pc.ondatachannel = (event) => attachChannel(current, event.channel);
   current.stats = setInterval(() => renderStats(current), 1000);
+  if (loopbackOnly) logLine('•', 'loopback only', 'candidates off 127.0.0.0/8 and ::1 are not sent');
   return current;
 }
 

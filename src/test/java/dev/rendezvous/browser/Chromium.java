@@ -32,7 +32,7 @@ final class Chromium {
             "--disable-default-apps", "--disable-extensions", "--no-default-browser-check",
             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
-            "--autoplay-policy=no-user-gesture-required", "--window-size=480,1000");
+            "--autoplay-policy=no-user-gesture-required", "--window-size=480,1240");
 
     /**
      * Selenium warns on every launch that it has no DevTools bindings for this Chromium version;

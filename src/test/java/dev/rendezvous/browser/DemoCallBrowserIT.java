@@ -49,8 +49,9 @@ class DemoCallBrowserIT {
         bob.await("audio packets from alice", page -> page.inboundAudioPackets() > 0);
         // No ICE servers are configured, so only host candidates exist; a candidate may still show as
         // peer-reflexive when its connectivity check arrived before its signaling message.
-        assertThat(bob.text("ice-pair")).matches("(host|prflx) ↔ (host|prflx) \\(udp\\)");
+        bob.await("selected ICE pair shown", page -> page.text("ice-pair").matches("(host|prflx) ↔ (host|prflx) \\(udp\\)"));
         assertThat(alice.text("call-state")).contains("connected");
+        DemoScreenshot.saveIfRequested(alice, bob);
     }
 
     private String demoUrl(String id) {
