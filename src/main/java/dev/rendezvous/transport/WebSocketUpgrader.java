@@ -48,7 +48,10 @@ final class WebSocketUpgrader {
                 .maxFramePayloadLength(maxMessageBytes)
                 .allowExtensions(false)
                 .allowMaskMismatch(false)
-                .closeOnProtocolViolation(true)
+                // The frame handler closes instead (WebSocketSession.closeAfterViolation): the decoder
+                // would hang up with the oversized frame's bytes unread, and the kernel's reset then
+                // destroys the 1009 close frame before a browser reads it (Chrome reports 1006).
+                .closeOnProtocolViolation(false)
                 .build();
         this.maxMessageBytes = maxMessageBytes;
         this.parser = parser;
