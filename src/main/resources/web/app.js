@@ -340,7 +340,10 @@ function startMeter(stream) {
   return meter;
 }
 
+let peakMicLevel = 0;
+
 function setMeter(level) {
+  peakMicLevel = Math.max(peakMicLevel, level);
   ui.meter.firstElementChild.style.transform = `scaleX(${level})`;
   ui.meter.setAttribute('aria-valuenow', String(Math.round(level * 100)));
 }
@@ -455,6 +458,7 @@ window.__rendezvousDemo = {
     lastClose: client?.lastClose ?? null,
     call: call ? { peer: call.peer, connectionState: call.pc.connectionState, chatOpen: Boolean(openChannel()) } : null,
     notice: ui.notice.hidden ? '' : ui.notice.textContent,
+    peakMicLevel,
     chat: chatLines.slice(),
   }),
   inboundAudioPackets: async () => (call ? summarize(await call.pc.getStats()).packetsReceived : 0),

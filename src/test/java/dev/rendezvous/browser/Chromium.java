@@ -25,11 +25,11 @@ final class Chromium {
     static final Path BROWSER = Path.of(System.getenv().getOrDefault("RENDEZVOUS_CHROMIUM", "/usr/bin/chromium"));
     static final Path DRIVER = Path.of(System.getenv().getOrDefault("RENDEZVOUS_CHROMEDRIVER", "/usr/bin/chromedriver"));
 
-    /** Media stays on loopback; fake devices and no prompts; nothing phones home. */
+    /** Loopback candidates gathered and not hidden behind mDNS; fake devices, no prompts; nothing phones home. */
     private static final List<String> FLAGS = List.of(
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-default-apps", "--disable-extensions", "--no-default-browser-check",
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+            "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
             "--autoplay-policy=no-user-gesture-required", "--window-size=480,1240");

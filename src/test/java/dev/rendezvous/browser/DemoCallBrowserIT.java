@@ -47,6 +47,8 @@ class DemoCallBrowserIT {
         alice.await("chat from bob", page -> page.chat().contains(Map.of("from", "bob", "text", "hi alice")));
 
         bob.await("audio packets from alice", page -> page.inboundAudioPackets() > 0);
+        alice.await("microphone meter moves", page -> ((Number) page.state("peakMicLevel")).doubleValue() > 0);
+        bob.await("microphone meter moves", page -> ((Number) page.state("peakMicLevel")).doubleValue() > 0);
         // No ICE servers are configured, so only host candidates exist; a candidate may still show as
         // peer-reflexive when its connectivity check arrived before its signaling message.
         bob.await("selected ICE pair shown", page -> page.text("ice-pair").matches("(host|prflx) ↔ (host|prflx) \\(udp\\)"));

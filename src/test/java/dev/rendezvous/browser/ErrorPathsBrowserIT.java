@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,27 @@ class ErrorPathsBrowserIT {
         try (TestClient sameId = TestClient.connect(port, "survivor")) {
             assertThat(sameId.awaitClose().code()).as("the new server holds the page's ID").isEqualTo(4409);
         }
+    }
+
+    @Test
+    void anOversizedMessageClosesWith1009AndIsNotRetried() {
+        BrowserPage page = browsers.open("oversized", demoUrl("page"));
+        page.awaitOnline();
+
+        Object close = page.script("""
+                return (async () => {
+                  const { RendezvousClient } = await import('/rendezvous.js');
+                  const client = new RendezvousClient('big-sender', { initialDelayMs: 50 });
+                  await new Promise((resolve) => client.addEventListener('open', resolve, { once: true }));
+                  const closed = new Promise((resolve) => client.addEventListener('close', resolve, { once: true }));
+                  client.send('page', 'offer', 'x'.repeat(70000));
+                  const event = await closed;
+                  return { code: event.code, reason: event.reason, willReconnect: event.willReconnect, state: client.state };
+                })()""");
+
+        // The state is read after the close was fully handled: a retry would show "reconnecting".
+        assertThat(close).isEqualTo(Map.of(
+                "code", 1009L, "reason", "message too big", "willReconnect", false, "state", "closed"));
     }
 
     private String demoUrl(String id) {
