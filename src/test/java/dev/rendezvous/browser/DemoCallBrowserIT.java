@@ -24,7 +24,9 @@ class DemoCallBrowserIT {
 
     @AfterEach
     void stopServer() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     @Test

@@ -25,7 +25,9 @@ class ErrorPathsBrowserIT {
 
     @AfterEach
     void stopServer() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     @Test

@@ -34,8 +34,12 @@ class SeedClientInteropBrowserIT {
 
     @AfterEach
     void stop() {
-        pages.close();
-        server.close();
+        if (pages != null) {
+            pages.close();
+        }
+        if (server != null) {
+            server.close();
+        }
     }
 
     @Test
