@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +72,36 @@ class ErrorPathsBrowserIT {
         try (TestClient sameId = TestClient.connect(port, "survivor")) {
             assertThat(sameId.awaitClose().code()).as("the new server holds the page's ID").isEqualTo(4409);
         }
+    }
+
+    @Test
+    void serverErrorFramesArriveAsTypedEventsAndTheSocketStaysOpen() {
+        BrowserPage page = browsers.open("errors", demoUrl("page"));
+        page.awaitOnline();
+
+        Object events = page.script("""
+                return (async () => {
+                  const { RendezvousClient, ServerErrorEvent } = await import('/rendezvous.js');
+                  const client = new RendezvousClient('error-collector');
+                  await new Promise((resolve) => client.addEventListener('open', resolve, { once: true }));
+                  const next = (type) => new Promise((resolve) => client.addEventListener(type, resolve, { once: true }));
+                  const unavailable = next('peer-unavailable');
+                  client.send('absent', 'offer', 'v=0');
+                  const first = await unavailable;
+                  const missingTo = next('missing-to');
+                  client.send(undefined, 'offer', 'v=0');
+                  const second = await missingTo;
+                  return [
+                    { error: first.error, peer: first.peer, typed: first instanceof ServerErrorEvent },
+                    { error: second.error, peer: second.peer ?? 'none', typed: second instanceof ServerErrorEvent },
+                    client.state,
+                  ];
+                })()""");
+
+        assertThat(events).isEqualTo(List.of(
+                Map.of("error", "peer-unavailable", "peer", "absent", "typed", true),
+                Map.of("error", "missing-to", "peer", "none", "typed", true),
+                "open"));
     }
 
     @Test
