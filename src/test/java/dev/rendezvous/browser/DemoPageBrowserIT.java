@@ -8,9 +8,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
-/** Two browser profiles open the demo page and make a real audio call with chat through the server. */
-class DemoCallBrowserIT {
+/** The demo page in real browsers: a call with audio and chat between two profiles, and the own ID. */
+class DemoPageBrowserIT {
 
     @RegisterExtension
     final Browsers browsers = new Browsers();
@@ -56,6 +59,24 @@ class DemoCallBrowserIT {
         bob.await("selected ICE pair shown", page -> page.text("ice-pair").matches("(host|prflx) ↔ (host|prflx) \\(udp\\)"));
         assertThat(alice.text("call-state")).contains("connected");
         DemoScreenshot.saveIfRequested(alice, bob);
+    }
+
+    @Test
+    void theOwnIdIsRandomRememberedAndEditable() {
+        BrowserPage page = browsers.open("own-id", "http://127.0.0.1:" + server.port() + "/");
+        page.awaitOnline();
+        String random = (String) page.state("id");
+        assertThat(random).matches("[a-z]+-[a-z]+-[0-9]{2}");
+
+        page.driver().navigate().refresh();
+        page.awaitOnline();
+        assertThat(page.state("id")).as("remembered in localStorage").isEqualTo(random);
+
+        WebElement own = page.driver().findElement(By.id("own-id"));
+        own.clear();
+        own.sendKeys("renamed", Keys.ENTER);
+        page.await("online as the new ID", p -> "renamed".equals(p.state("id")) && "open".equals(p.state("signaling")));
+        assertThat(page.script("return localStorage.getItem('rendezvous.id')")).isEqualTo("renamed");
     }
 
     private String demoUrl(String id) {
