@@ -245,6 +245,7 @@ function endCall(why, { notifyPeer }) {
   ui.audio.srcObject = null;
   ui.unmute.hidden = true;
   logLine('•', 'call ended', why);
+  if (ui.notice.dataset.level === 'info') hideNotice();
   renderCall(why);
 }
 
@@ -255,6 +256,8 @@ async function attachMic(current) {
   } catch (error) {
     showNotice(`No microphone (${error.name}): the call continues, receiving only.`, 'warn', 'peer');
     current.mic = new MediaStream();
+    // A caller without a microphone must still offer an audio section, or nothing can be received.
+    if (!current.pc.remoteDescription) current.pc.addTransceiver('audio', { direction: 'recvonly' });
     return;
   }
   if (call !== current) {

@@ -33,7 +33,7 @@ class DemoPageBrowserIT {
     }
 
     @Test
-    void twoProfilesCallEachOtherWithAudioAndChat() {
+    void twoProfilesCallEachOtherWithAudioAndChatThenHangUp() {
         BrowserPage alice = browsers.open("alice", demoUrl("alice"));
         BrowserPage bob = browsers.open("bob", demoUrl("bob"));
         alice.awaitOnline();
@@ -58,7 +58,14 @@ class DemoPageBrowserIT {
         // peer-reflexive when its connectivity check arrived before its signaling message.
         bob.await("selected ICE pair shown", page -> page.text("ice-pair").matches("(host|prflx) ↔ (host|prflx) \\(udp\\)"));
         assertThat(alice.text("call-state")).contains("connected");
+        alice.await("received audio shown", page -> page.text("audio-in").matches("[1-9][0-9]* packets"));
+        bob.await("received audio shown", page -> page.text("audio-in").matches("[1-9][0-9]* packets"));
         DemoScreenshot.saveIfRequested(alice, bob);
+
+        alice.driver().findElement(By.id("hangup")).click();
+        alice.await("call ended", page -> "idle".equals(page.callState()));
+        bob.await("hang-up seen by the other side", page -> "idle".equals(page.callState()));
+        assertThat(bob.text("call-state")).isEqualTo("ended: alice hung up");
     }
 
     @Test
