@@ -1,5 +1,9 @@
 package dev.rendezvous.support;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
@@ -8,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fails a test class when Netty's leak detector (paranoid in every test JVM, see the pom) reports
@@ -19,7 +24,20 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
     static {
-        ResourceLeakDetector.setLeakListener((resourceType, records) -> LEAKS.add(resourceType + ": " + records));
+        // Each buffer type has its own detector instance, so listen where they all report: their logger.
+        Logger detectorLog = (Logger) LoggerFactory.getLogger(ResourceLeakDetector.class);
+        AppenderBase<ILoggingEvent> recorder = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                String message = event.getFormattedMessage();
+                if (event.getLevel().isGreaterOrEqual(Level.ERROR) && message.startsWith("LEAK:")) {
+                    LEAKS.add(message);
+                }
+            }
+        };
+        recorder.setContext(detectorLog.getLoggerContext());
+        recorder.start();
+        detectorLog.addAppender(recorder);
     }
 
     @Override
