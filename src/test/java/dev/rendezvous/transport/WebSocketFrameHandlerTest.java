@@ -2,6 +2,8 @@ package dev.rendezvous.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.CloseReason;
@@ -241,10 +243,13 @@ class WebSocketFrameHandlerTest {
     }
 
     @Test
-    void closesWith1011OnAnUnexpectedError() {
-        aliceChannel.pipeline().fireExceptionCaught(new IllegalStateException("bug"));
+    void closesWith1011AndLogsAnErrorOnAnUnexpectedFailure() {
+        try (CapturedLog log = new CapturedLog(WebSocketFrameHandler.class)) {
+            aliceChannel.pipeline().fireExceptionCaught(new IllegalStateException("bug"));
 
-        assertClosedWith(aliceChannel, CloseReason.INTERNAL_ERROR);
+            assertClosedWith(aliceChannel, CloseReason.INTERNAL_ERROR);
+            assertThat(log.events()).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR);
+        }
     }
 
     @Test

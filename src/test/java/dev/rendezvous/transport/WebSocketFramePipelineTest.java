@@ -3,9 +3,6 @@ package dev.rendezvous.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.FakePeerSession;
@@ -24,7 +21,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The frame pipeline the upgrader installs (UTF-8 validation, reassembly, routing), fed decoded
@@ -128,18 +124,12 @@ class WebSocketFramePipelineTest {
 
     @Test
     void aClientHangingUpMidMessageIsNotLoggedAsAServerError() {
-        Logger handlerLog = (Logger) LoggerFactory.getLogger(WebSocketFrameHandler.class);
-        ListAppender<ILoggingEvent> captured = new ListAppender<>();
-        captured.start();
-        handlerLog.addAppender(captured);
-        try {
+        try (CapturedLog log = new CapturedLog(WebSocketFrameHandler.class)) {
             alice.writeInbound(new TextWebSocketFrame(false, 0, utf8("{\"to\":\"bob\",")));
             alice.close();
-        } finally {
-            handlerLog.detachAppender(captured);
-        }
 
-        assertThat(captured.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
+            assertThat(log.events()).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
+        }
         assertThat(relay.holds(new PeerId("alice"))).isFalse();
     }
 }
