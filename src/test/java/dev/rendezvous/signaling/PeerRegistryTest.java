@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PeerRegistryTest {
@@ -120,5 +121,54 @@ class PeerRegistryTest {
 
         sessions.stream().filter(s -> s != winners.get(0)).forEach(registry::release);
         assertThat(registry.find(new PeerId("sha-256 AB:CD"))).as("losers' releases free nothing").isSameAs(winners.get(0));
+    }
+
+    @Test
+    void claimAndReleaseUnderChurnNeverLetTwoSessionsHoldOneIdAtOnce() throws InterruptedException {
+        int threads = 8;
+        int rounds = 20_000;
+        AtomicInteger holders = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger claims = new AtomicInteger();
+        AtomicInteger failedReleases = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    if (!start.await(10, TimeUnit.SECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int i = 0; i < rounds; i++) {
+                    FakePeerSession session = new FakePeerSession("contested");
+                    if (registry.claim(session)) {
+                        claims.incrementAndGet();
+                        if (holders.incrementAndGet() != 1) {
+                            overlaps.incrementAndGet();
+                        }
+                        holders.decrementAndGet();
+                        if (!registry.release(session)) {
+                            failedReleases.incrementAndGet();
+                        }
+                    }
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        start.countDown();
+        for (Thread worker : workers) {
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(worker.isAlive()).isFalse();
+        }
+
+        assertThat(overlaps.get()).isZero();
+        assertThat(failedReleases.get()).as("a holder's own release always succeeds").isZero();
+        assertThat(claims.get()).isPositive();
+        assertThat(registry.size()).isZero();
     }
 }
