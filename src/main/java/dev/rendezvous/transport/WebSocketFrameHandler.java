@@ -104,7 +104,6 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             log.debug("peer={} protocol violation: {}", session.id(), cause.getMessage());
             ctx.close();
         } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
-            // The aggregator reports a connection that ended mid-message: the client's or the network's doing.
             log.debug("peer={} connection error: {}", session.id(), cause.toString());
             ctx.close();
         } else {
