@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -216,6 +218,10 @@ class HttpRequestHandlerTest {
         assertThat(close.statusCode()).isEqualTo(CloseReason.ID_TAKEN.code()).isEqualTo(4409);
         assertThat(close.reasonText()).isEqualTo("id taken");
         close.release();
+        assertThat(channel.isOpen()).as("waits for the client's close reply").isTrue();
+
+        channel.writeInbound(clientFrame(new CloseWebSocketFrame(4409, "id taken")));
+
         assertThat(channel.isOpen()).isFalse();
         assertThat(relay.find(holder.id())).as("the holder keeps its id").isSameAs(holder);
         assertThat(holder.closes()).isEmpty();
@@ -232,6 +238,15 @@ class HttpRequestHandlerTest {
         channel.runScheduledPendingTasks();
 
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    /** Encodes a frame as a browser sends it: masked. */
+    private static ByteBuf clientFrame(WebSocketFrame frame) {
+        EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
+        client.writeOutbound(frame);
+        ByteBuf wire = client.readOutbound();
+        assertThat(client.finishAndReleaseAll()).isFalse();
+        return wire;
     }
 
     /** Decodes server-to-client frame bytes (unmasked) into the one frame they hold. */

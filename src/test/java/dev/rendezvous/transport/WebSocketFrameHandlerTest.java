@@ -83,7 +83,8 @@ class WebSocketFrameHandlerTest {
         return (CloseWebSocketFrame) written;
     }
 
-    private static void assertClosedWith(EmbeddedChannel channel, CloseReason reason) {
+    /** Reads the server's close frame and answers it as a browser would; the server hangs up on the reply. */
+    private static void assertClosingHandshake(EmbeddedChannel channel, CloseReason reason) {
         CloseWebSocketFrame close = readClose(channel);
         try {
             assertThat(close.statusCode()).isEqualTo(reason.code());
@@ -91,6 +92,11 @@ class WebSocketFrameHandlerTest {
         } finally {
             close.release();
         }
+        assertThat(channel.isOpen()).as("waits for the client's close reply").isTrue();
+
+        channel.writeInbound(new CloseWebSocketFrame(reason.code(), reason.reason()));
+
+        assertThat(channel.outboundMessages()).as("no second close frame").isEmpty();
         assertThat(channel.isOpen()).isFalse();
     }
 
@@ -166,10 +172,10 @@ class WebSocketFrameHandlerTest {
     }
 
     @Test
-    void closesWith1003OnABinaryFrameAndIgnoresWhatFollows() {
+    void closesWith1003OnABinaryFrameAndFreesTheIdOnceClosed() {
         aliceChannel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})));
 
-        assertClosedWith(aliceChannel, CloseReason.UNSUPPORTED_DATA);
+        assertClosingHandshake(aliceChannel, CloseReason.UNSUPPORTED_DATA);
         assertThat(CloseReason.UNSUPPORTED_DATA.code()).isEqualTo(1003);
         assertThat(relay.holds(alice.id())).as("the id is free once the socket closed").isFalse();
         assertThat(openSessions.all()).containsExactly(bob);
@@ -177,9 +183,9 @@ class WebSocketFrameHandlerTest {
 
     @Test
     void dropsTextThatArrivesWhileClosing() {
-        aliceChannel.pipeline().addFirst(StalledReader.NAME, new StalledReader());
         alice.close(CloseReason.GOING_AWAY);
-        assertThat(aliceChannel.isOpen()).as("close frame still queued").isTrue();
+        readClose(aliceChannel).release();
+        assertThat(aliceChannel.isOpen()).as("waiting for the client's close reply").isTrue();
 
         aliceChannel.writeInbound(text("{\"to\":\"bob\"}"));
 
@@ -222,7 +228,7 @@ class WebSocketFrameHandlerTest {
     void closesWith1009WhenTheAggregatorReportsATooLongMessage() {
         aliceChannel.pipeline().fireExceptionCaught(new TooLongFrameException("over 65536 bytes"));
 
-        assertClosedWith(aliceChannel, CloseReason.MESSAGE_TOO_BIG);
+        assertClosingHandshake(aliceChannel, CloseReason.MESSAGE_TOO_BIG);
         assertThat(CloseReason.MESSAGE_TOO_BIG.code()).isEqualTo(1009);
     }
 
@@ -247,7 +253,7 @@ class WebSocketFrameHandlerTest {
         try (CapturedLog log = new CapturedLog(WebSocketFrameHandler.class)) {
             aliceChannel.pipeline().fireExceptionCaught(new IllegalStateException("bug"));
 
-            assertClosedWith(aliceChannel, CloseReason.INTERNAL_ERROR);
+            assertClosingHandshake(aliceChannel, CloseReason.INTERNAL_ERROR);
             assertThat(log.events()).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR);
         }
     }

@@ -54,10 +54,21 @@ class WebSocketFramePipelineTest {
         return Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
     }
 
+    /** Netty's UTF-8 validator closes the connection itself right after its close frame. */
     private void assertClosedWith(int code) {
         CloseWebSocketFrame close = alice.readOutbound();
         assertThat(close.statusCode()).isEqualTo(code);
         close.release();
+        assertThat(alice.isOpen()).isFalse();
+    }
+
+    /** The session's own close waits for the client's reply, then hangs up. */
+    private void assertClosingHandshake(int code) {
+        CloseWebSocketFrame close = alice.readOutbound();
+        assertThat(close.statusCode()).isEqualTo(code);
+        close.release();
+        assertThat(alice.isOpen()).isTrue();
+        alice.writeInbound(new CloseWebSocketFrame(code, ""));
         assertThat(alice.isOpen()).isFalse();
     }
 
@@ -84,7 +95,7 @@ class WebSocketFramePipelineTest {
         alice.writeInbound(new TextWebSocketFrame(false, 0, utf8("{\"to\":\"bob\",\"a\":\"" + half)));
         alice.writeInbound(new ContinuationWebSocketFrame(true, 0, utf8(half + "\"}")));
 
-        assertClosedWith(1009);
+        assertClosingHandshake(1009);
         assertThat(bob.deliveries()).isEmpty();
     }
 
