@@ -86,7 +86,8 @@ class RouterTest {
         router.route(alice, EnvelopeHeader.withoutFrom(tooLong), payload("{}"));
 
         assertThat(alice.errors()).extracting(SignalError::code).containsOnly(ErrorCode.PEER_UNAVAILABLE);
-        assertThat(alice.errors()).extracting(SignalError::peer).containsExactly("", "b\nb", tooLong);
+        assertThat(alice.errors()).extracting(SignalError::peer)
+                .containsExactly("", "b\nb", "b".repeat(PeerId.MAX_UTF8_BYTES) + "\u2026");
         assertThat(bob.deliveries()).isEmpty();
     }
 
