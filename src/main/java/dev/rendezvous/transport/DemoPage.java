@@ -1,11 +1,6 @@
 package dev.rendezvous.transport;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.rendezvous.protocol.IceServersJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -29,14 +24,11 @@ public final class DemoPage {
     private DemoPage() {
     }
 
-    /**
-     * @param iceServersJson a JSON array of RTCIceServer objects, checked here so that a typo in
-     *                       {@code --ice-servers} fails the start instead of every call
-     */
+    /** @param iceServersJson a JSON array of RTCIceServer objects ({@code --ice-servers}) */
     public static Map<String, HttpEndpoint> endpoints(String iceServersJson) {
-        requireJsonArray(iceServersJson);
+        String iceServers = IceServersJson.requireArray(iceServersJson);
         HttpEndpoint page = asset("index.html", HTML, PAGE_HEADERS);
-        byte[] config = ("{\"iceServers\":" + iceServersJson.strip() + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] config = ("{\"iceServers\":" + iceServers + "}").getBytes(StandardCharsets.UTF_8);
         return Map.of(
                 "/", page,
                 "/index.html", page,
@@ -48,21 +40,5 @@ public final class DemoPage {
 
     private static HttpEndpoint asset(String name, String contentType, Map<String, String> headers) {
         return StaticAssetEndpoint.classpath("web/" + name, contentType, headers);
-    }
-
-    static void requireJsonArray(String json) {
-        try (JsonParser parser = new JsonFactory().createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new IllegalArgumentException("ice servers must be a JSON array, got: " + json);
-            }
-            parser.skipChildren();
-            if (parser.nextToken() != null) {
-                throw new IllegalArgumentException("ice servers: unexpected content after the array: " + json);
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("ice servers are not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

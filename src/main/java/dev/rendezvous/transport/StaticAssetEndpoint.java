@@ -26,7 +26,7 @@ import java.util.Map;
  * other file. The ETag with {@code no-cache} lets browsers revalidate cheaply and never run a stale
  * client after an upgrade.
  */
-public final class StaticAssetEndpoint implements HttpEndpoint {
+final class StaticAssetEndpoint implements HttpEndpoint {
 
     private final byte[] body;
     private final String contentType;
@@ -40,12 +40,12 @@ public final class StaticAssetEndpoint implements HttpEndpoint {
         this.extraHeaders = Map.copyOf(extraHeaders);
     }
 
-    public static StaticAssetEndpoint of(byte[] body, String contentType, Map<String, String> extraHeaders) {
+    static StaticAssetEndpoint of(byte[] body, String contentType, Map<String, String> extraHeaders) {
         return new StaticAssetEndpoint(body, contentType, extraHeaders);
     }
 
     /** Loads a resource that ships in the jar; a missing one is a packaging bug and fails the start. */
-    public static StaticAssetEndpoint classpath(String resource, String contentType, Map<String, String> extraHeaders) {
+    static StaticAssetEndpoint classpath(String resource, String contentType, Map<String, String> extraHeaders) {
         try (InputStream in = StaticAssetEndpoint.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing web asset on the classpath: " + resource);
@@ -54,10 +54,6 @@ public final class StaticAssetEndpoint implements HttpEndpoint {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read web asset " + resource, e);
         }
-    }
-
-    String etag() {
-        return etag;
     }
 
     @Override
