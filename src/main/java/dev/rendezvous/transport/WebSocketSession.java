@@ -45,6 +45,7 @@ final class WebSocketSession implements PeerSession {
     private volatile int closing;
     private volatile long lastInboundNanos;
     private long lastPingNanos;
+    private volatile Runnable releaseId = () -> { };
 
     WebSocketSession(PeerId id, Channel channel, ServerFrames frames, long nowNanos) {
         this.id = id;
@@ -110,7 +111,7 @@ final class WebSocketSession implements PeerSession {
      */
     @Override
     public void close(CloseReason reason) {
-        if (!CLOSING.compareAndSet(this, 0, 1)) {
+        if (!startClosing()) {
             return;
         }
         log.debug("peer={} closing code={} reason={}", id, reason.code(), reason.reason());
@@ -125,7 +126,7 @@ final class WebSocketSession implements PeerSession {
      * oversized frame unread, would make the kernel send a reset that destroys the close frame.
      */
     void closeAfterViolation(CloseReason reason) {
-        if (!CLOSING.compareAndSet(this, 0, 1)) {
+        if (!startClosing()) {
             return;
         }
         log.debug("peer={} closing after a protocol violation code={}", id, reason.code());
@@ -139,11 +140,29 @@ final class WebSocketSession implements PeerSession {
 
     /** The peer sent a close frame: echo it and hang up, or hang up if we had asked first. */
     void closeByPeer(CloseWebSocketFrame frame) {
-        if (CLOSING.compareAndSet(this, 0, 1)) {
+        if (startClosing()) {
             channel.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
         }
+    }
+
+    /** What frees this socket's ID; run once, when closing starts. */
+    void onClosing(Runnable releaseId) {
+        this.releaseId = releaseId;
+    }
+
+    /**
+     * Marks the session closing and frees its ID at once rather than when the TCP connection ends:
+     * a closing socket takes no more messages, and a client reconnecting after a refresh or a
+     * network change must not find its own ID taken while the old close handshake runs out.
+     */
+    private boolean startClosing() {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        releaseId.run();
+        return true;
     }
 
     boolean isClosing() {

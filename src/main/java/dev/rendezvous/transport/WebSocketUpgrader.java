@@ -110,6 +110,9 @@ final class WebSocketUpgrader {
         pipeline.addLast(AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
         pipeline.addLast(FRAME_HANDLER, new WebSocketFrameHandler(session, parser, router, relay, openSessions));
         pipeline.remove(ctx.handler());
+        if (outcome == ClaimResult.CLAIMED) {
+            session.onClosing(() -> relay.release(session));
+        }
         openSessions.add(session);
         if (outcome == ClaimResult.CLAIMED) {
             log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());

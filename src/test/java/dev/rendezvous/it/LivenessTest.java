@@ -65,4 +65,18 @@ class LivenessTest {
             assertThat(again.receive()).isEqualTo("{\"to\":\"silent\"}");
         }
     }
+
+    @Test
+    void freesTheIdAsSoonAsTheCloseIsSentNotWhenTheConnectionEnds() throws Exception {
+        try (RawWebSocket vanished = RawWebSocket.connect(server.port(), "vanished")) {
+            assertThat(vanished.readUntilClose().closeCode()).isEqualTo(4408);
+            // The old connection is still open (its close handshake waits up to 3 s for a reply),
+            // yet the client reconnecting after a network change gets its ID back at once.
+            try (TestClient back = TestClient.connect(server.port(), "vanished")) {
+                back.send("{\"to\":\"vanished\"}");
+                assertThat(back.receive()).isEqualTo("{\"to\":\"vanished\"}");
+            }
+            assertThat(vanished.socket().isClosed()).isFalse();
+        }
+    }
 }
