@@ -1,6 +1,8 @@
 package dev.rendezvous;
 
 import dev.rendezvous.cli.RendezvousCommand;
+import dev.rendezvous.cluster.ClusterSettings;
+import dev.rendezvous.cluster.RedisRelay;
 import dev.rendezvous.config.ServerConfig;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.Relay;
@@ -34,7 +36,13 @@ public final class Rendezvous implements AutoCloseable {
 
     public static Rendezvous start(ServerConfig config) throws InterruptedException {
         Relay relay = relayFor(config);
-        RendezvousServer server = RendezvousServer.start(config, relay, endpointsFor(config));
+        RendezvousServer server;
+        try {
+            server = RendezvousServer.start(config, relay, endpointsFor(config));
+        } catch (InterruptedException | RuntimeException e) {
+            relay.close();
+            throw e;
+        }
         log.info("rendezvous {} listening on {} transport={} mode={} from-check={} max-message-bytes={} "
                         + "max-outbound-bytes={} ping-interval={} idle-timeout={}",
                 Version.current(), server.address(), server.transportName(),
@@ -44,9 +52,15 @@ public final class Rendezvous implements AutoCloseable {
         return new Rendezvous(config, relay, server);
     }
 
-    /** The one place where single-node and cluster mode are chosen. */
+    /**
+     * The one place where single-node and cluster mode are chosen: with --redis the Redis relay
+     * wraps the local one, so both modes run the same code path on a node.
+     */
     private static Relay relayFor(ServerConfig config) {
-        return new LocalRelay();
+        if (!config.clustered()) {
+            return new LocalRelay();
+        }
+        return RedisRelay.connect(ClusterSettings.from(config), new LocalRelay());
     }
 
     /** Plain-HTTP paths beside /websocket and /healthz. */
@@ -66,7 +80,12 @@ public final class Rendezvous implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * Leaves the cluster first (its IDs are released at once, so clients reconnecting elsewhere
+     * find them free), then drains the sockets with 1001.
+     */
     public void shutdown(Duration grace) {
+        relay.close();
         server.shutdown(grace);
     }
 

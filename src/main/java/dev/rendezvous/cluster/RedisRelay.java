@@ -1,0 +1,238 @@
+package dev.rendezvous.cluster;
+
+import dev.rendezvous.signaling.ClaimResult;
+import dev.rendezvous.signaling.DeliveryResult;
+import dev.rendezvous.signaling.LocalRelay;
+import dev.rendezvous.signaling.Payload;
+import dev.rendezvous.signaling.PeerId;
+import dev.rendezvous.signaling.PeerSession;
+import dev.rendezvous.signaling.Relay;
+import dev.rendezvous.signaling.SignalError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster relay: wraps the node's {@link LocalRelay} and adds what one node cannot do alone.
+ * Local first: a claim is decided on the node before Redis is asked, and a message for a local ID
+ * never leaves the node. Only claims (a lease in Redis) and messages for IDs held elsewhere (a
+ * PUBLISH on the holder's node channel) go through Redis.
+ *
+ * <p>While Redis is unreachable: local sockets keep talking; a message for a non-local ID gets a
+ * {@code cluster-unavailable} error frame; a new claim is refused (close 1013) because it cannot
+ * be known to be unique — uniqueness over availability. The connections come back by themselves
+ * and the {@link LeaseKeeper} re-asserts the node's leases.
+ */
+public final class RedisRelay implements Relay {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisRelay.class);
+
+    private final LocalRelay local;
+    private final ClusterSettings settings;
+    private final NodeId self;
+    private final LeaseTokens tokens;
+    private final ConcurrentMap<PeerId, Lease> leases = new ConcurrentHashMap<>();
+    private final RedisLink link;
+    private final IdDirectory directory;
+    private final ClusterBus bus;
+    private final RemoteRoutes routes;
+    private final LeaseKeeper keeper;
+    private volatile boolean closed;
+
+    private RedisRelay(LocalRelay local, ClusterSettings settings) {
+        this.local = local;
+        this.settings = settings;
+        this.self = settings.node();
+        this.tokens = new LeaseTokens(self);
+        this.link = RedisLink.open(settings, ClusterKeys.nodeChannel(self), (channel, frame) -> onEnvelope(frame));
+        this.directory = new IdDirectory(link.commands(), settings.leaseTtl());
+        this.bus = new ClusterBus(link.commands());
+        this.routes = new RemoteRoutes(directory, self, settings.routeCacheSize(), new CrossNodeDispatch());
+        this.keeper = new LeaseKeeper(leases, directory, settings.renewInterval(), self);
+    }
+
+    /** Connects to Redis (blocking: call at startup) and joins the cluster as {@code settings.node()}. */
+    public static RedisRelay connect(ClusterSettings settings, LocalRelay local) {
+        RedisRelay relay = new RedisRelay(local, settings);
+        relay.keeper.start();
+        log.info("cluster node={} redis={} lease-ttl={}", settings.node(), settings.redisAddress(),
+                settings.leaseTtl());
+        return relay;
+    }
+
+    public NodeId nodeId() {
+        return self;
+    }
+
+    @Override
+    public CompletionStage<ClaimResult> claim(PeerSession session) {
+        if (closed) {
+            return CompletableFuture.completedFuture(ClaimResult.UNAVAILABLE);
+        }
+        if (local.claimNow(session) == ClaimResult.TAKEN) {
+            return CompletableFuture.completedFuture(ClaimResult.TAKEN);
+        }
+        Lease lease = new Lease(session, ClusterKeys.idKey(session.id()), tokens.next());
+        return directory.acquire(lease.key(), lease.token()).handle((acquired, failure) -> {
+            if (failure != null || !acquired) {
+                local.release(session);
+                if (failure != null) {
+                    log.debug("peer={} claim failed: {}", session.id(), failure.toString());
+                }
+                return failure != null ? ClaimResult.UNAVAILABLE : ClaimResult.TAKEN;
+            }
+            leases.put(session.id(), lease);
+            // The socket may have closed while Redis answered; its release found no lease to free.
+            if (local.find(session.id()) != session && leases.remove(session.id(), lease)) {
+                directory.release(lease.key(), lease.token());
+            }
+            return ClaimResult.CLAIMED;
+        });
+    }
+
+    @Override
+    public void release(PeerSession session) {
+        local.release(session);
+        Lease lease = leases.get(session.id());
+        if (lease != null && lease.session() == session && leases.remove(session.id(), lease) && !closed) {
+            directory.release(lease.key(), lease.token()).whenComplete((freed, failure) -> {
+                if (failure != null) {
+                    log.debug("peer={} lease left to expire: {}", session.id(), failure.toString());
+                }
+            });
+        }
+    }
+
+    @Override
+    public void forward(PeerSession sender, PeerId recipient, Payload payload) {
+        PeerSession here = local.find(recipient);
+        if (here != null) {
+            if (here.deliver(payload) != DeliveryResult.QUEUED) {
+                sender.sendError(SignalError.peerUnavailable(recipient.value(), "nobody is connected as that id"));
+            }
+            return;
+        }
+        byte[] frame = ClusterEnvelope.message(self, recipient, sender.id(), payload);
+        routes.send(new RemoteRoutes.Outbound(sender, recipient, frame));
+    }
+
+    @Override
+    public int localSessionCount() {
+        return local.localSessionCount();
+    }
+
+    @Override
+    public boolean ready() {
+        return !closed && link.isConnected();
+    }
+
+    /** Runs a lease renewal round now; for tests that cannot wait a third of the TTL. */
+    CompletableFuture<Void> renewLeasesNow() {
+        return keeper.renewNow();
+    }
+
+    int leaseCount() {
+        return leases.size();
+    }
+
+    /** Called on a Lettuce I/O thread for each envelope on this node's channel, in arrival order. */
+    private void onEnvelope(byte[] frame) {
+        ClusterEnvelope envelope;
+        try {
+            envelope = ClusterEnvelope.decode(frame);
+        } catch (IllegalArgumentException e) {
+            log.warn("dropped a malformed cluster envelope ({} bytes): {}", frame.length, e.getMessage());
+            return;
+        }
+        switch (envelope.kind()) {
+            case MESSAGE -> deliverFromCluster(envelope);
+            case MISS -> missReported(envelope);
+        }
+    }
+
+    private void deliverFromCluster(ClusterEnvelope envelope) {
+        PeerSession recipient = local.find(envelope.recipient());
+        if (recipient == null || recipient.deliver(envelope.payload()) != DeliveryResult.QUEUED) {
+            byte[] miss = ClusterEnvelope.miss(self, envelope.recipient(), envelope.sender());
+            bus.publish(envelope.origin(), miss);
+        }
+    }
+
+    private void missReported(ClusterEnvelope envelope) {
+        routes.invalidate(envelope.recipient(), envelope.origin());
+        PeerSession sender = local.find(envelope.sender());
+        if (sender != null) {
+            sender.sendError(SignalError.peerUnavailable(envelope.recipient().value(), "nobody is connected as that id"));
+        }
+    }
+
+    /**
+     * Frees every lease this node holds in a few scripts, waits for Redis to confirm (bounded),
+     * then disconnects. Runs before the sockets are closed: a client that reconnects through the
+     * load balancer the moment it reads "going away" must find its ID free on the next node.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        keeper.close();
+        List<Lease> held = new ArrayList<>(leases.values());
+        leases.clear();
+        List<CompletableFuture<Long>> batches = new ArrayList<>();
+        for (int from = 0; from < held.size(); from += IdDirectory.BATCH) {
+            batches.add(directory.releaseAll(held.subList(from, Math.min(held.size(), from + IdDirectory.BATCH)))
+                    .toCompletableFuture());
+        }
+        long freed = 0;
+        try {
+            CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))
+                    .get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            for (CompletableFuture<Long> batch : batches) {
+                freed += batch.join();
+            }
+            log.info("left the cluster: released {} of {} id leases", freed, held.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("left the cluster without releasing {} id leases (they expire within {}): {}",
+                    held.size(), settings.leaseTtl(), e.toString());
+        }
+        link.close();
+    }
+
+    /** Where cross-node messages go once their route is known, and the answers when it is not. */
+    private final class CrossNodeDispatch implements RemoteRoutes.Dispatch {
+
+        @Override
+        public void publish(NodeId node, RemoteRoutes.Outbound message) {
+            bus.publish(node, message.frame()).whenComplete((receivers, failure) -> {
+                if (failure != null) {
+                    unreachable(message, "cluster bus unreachable");
+                } else if (receivers == 0) {
+                    // The holder's node is gone (killed, or lost its Redis link): its lease is stale.
+                    routes.invalidate(message.recipient(), node);
+                    unknown(message);
+                }
+            });
+        }
+
+        @Override
+        public void unknown(RemoteRoutes.Outbound message) {
+            message.sender().sendError(
+                    SignalError.peerUnavailable(message.recipient().value(), "nobody is connected as that id"));
+        }
+
+        @Override
+        public void unreachable(RemoteRoutes.Outbound message, String why) {
+            message.sender().sendError(SignalError.clusterUnavailable(message.recipient().value(), why));
+        }
+    }
+}
