@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -102,7 +103,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             // The frame decoder or UTF-8 validator has already sent the close frame (1002, 1007, 1009).
             log.debug("peer={} protocol violation: {}", session.id(), cause.getMessage());
             ctx.close();
-        } else if (cause instanceof IOException) {
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
             log.debug("peer={} connection error: {}", session.id(), cause.toString());
             ctx.close();
         } else {

@@ -102,20 +102,22 @@ final class WebSocketSession implements PeerSession {
         return DeliveryResult.QUEUED;
     }
 
+    /**
+     * Starts the closing handshake: sends the close frame and waits for the peer's reply (see
+     * {@link #closeByPeer}) before hanging up, as RFC 6455 asks, but never longer than
+     * {@link #FORCE_CLOSE_AFTER_MILLIS}. A peer too slow to read its queue is cut at that deadline.
+     */
     @Override
     public void close(CloseReason reason) {
         if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
         log.debug("peer={} closing code={} reason={}", id, reason.code(), reason.reason());
-        ChannelFuture sent = channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()));
-        sent.addListener(ChannelFutureListener.CLOSE);
-        if (!sent.isDone()) {
-            channel.eventLoop().schedule(() -> channel.close(), FORCE_CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
-        }
+        channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()), channel.voidPromise());
+        channel.eventLoop().schedule(() -> channel.close(), FORCE_CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** The peer started the closing handshake: echo its close frame, then hang up. */
+    /** The peer sent a close frame: echo it and hang up, or hang up if we had asked first. */
     void closeByPeer(CloseWebSocketFrame frame) {
         if (CLOSING.compareAndSet(this, 0, 1)) {
             channel.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);

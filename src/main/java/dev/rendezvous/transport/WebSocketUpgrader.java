@@ -97,12 +97,16 @@ final class WebSocketUpgrader {
             } else if (outcome == ClaimResult.CLAIMED) {
                 log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());
                 channel.config().setAutoRead(true);
-            } else if (outcome == ClaimResult.TAKEN) {
-                log.debug("peer={} refused: id taken", session.id());
-                session.close(CloseReason.ID_TAKEN);
             } else {
-                log.warn("peer={} refused: id directory unavailable", session.id(), failure);
-                session.close(CloseReason.DIRECTORY_UNAVAILABLE);
+                boolean taken = outcome == ClaimResult.TAKEN;
+                if (taken) {
+                    log.debug("peer={} refused: id taken", session.id());
+                } else {
+                    log.warn("peer={} refused: id directory unavailable", session.id(), failure);
+                }
+                session.close(taken ? CloseReason.ID_TAKEN : CloseReason.DIRECTORY_UNAVAILABLE);
+                // Read on so the client's close reply ends the connection; its messages are ignored.
+                channel.config().setAutoRead(true);
             }
         }));
     }

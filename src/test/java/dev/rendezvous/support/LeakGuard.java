@@ -1,8 +1,9 @@
 package dev.rendezvous.support;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.util.ResourceLeakDetector;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -11,15 +12,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class when Netty's leak detector (paranoid in every test JVM, see the pom) reports
- * a buffer that was garbage-collected without being released. Registered for every class through
- * JUnit's extension auto-detection, so no test can forget it.
+ * a buffer that was garbage-collected without being released. Netty reports leaks through its
+ * logger, which logback-test.xml routes to {@link Recorder}; the extension is registered for
+ * every class through JUnit's auto-detection, so no test can forget it.
  */
 public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
 
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
-    static {
-        ResourceLeakDetector.setLeakListener((resourceType, records) -> LEAKS.add(resourceType + ": " + records));
+    /** Logback appender on {@code io.netty.util.ResourceLeakDetector}. */
+    public static final class Recorder extends AppenderBase<ILoggingEvent> {
+        @Override
+        protected void append(ILoggingEvent event) {
+            LEAKS.add(event.getFormattedMessage());
+        }
     }
 
     @Override
@@ -29,10 +35,10 @@ public final class LeakGuard implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
-        // Leaks are reported when a tracked buffer is found collected during a later allocation.
+        // A leak is reported when a later allocation finds a collected, unreleased buffer.
         for (int round = 0; round < 3 && LEAKS.isEmpty(); round++) {
             System.gc();
-            Thread.sleep(50);
+            Thread.sleep(20);
             for (int i = 0; i < 64; i++) {
                 ByteBuf probe = PooledByteBufAllocator.DEFAULT.directBuffer(16);
                 probe.release();

@@ -49,7 +49,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /** Sends the upgrade request for {@code pathAndQuery}; returns the socket whatever the status. */
-    public static RawWebSocket open(int port, String pathAndQuery) throws IOException {
+    public static RawWebSocket open(int port, String pathAndQuery, String... extraHeaders) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout((int) TestClient.WAIT.toMillis());
         byte[] keyBytes = new byte[16];
@@ -59,7 +59,9 @@ public final class RawWebSocket implements AutoCloseable {
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(keyBytes) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
+                + "Sec-WebSocket-Version: 13\r\n"
+                + String.join("", java.util.Arrays.stream(extraHeaders).map(h -> h + "\r\n").toList())
+                + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         String status = readHeaders(socket.getInputStream());
         return new RawWebSocket(socket, status);

@@ -1,0 +1,109 @@
+package dev.rendezvous.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.support.HttpProbe;
+import dev.rendezvous.support.RawWebSocket;
+import dev.rendezvous.support.TestClient;
+import dev.rendezvous.support.TestServer;
+import java.net.URI;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Wire contract item 1: where and how a socket connects, and which requests are refused. */
+class ConnectContractTest {
+
+    private static final String FINGERPRINT = "sha-256 "
+            + "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** The ID a socket got bound to, read back from an error frame addressed to it. */
+    private static String boundId(TestClient client) throws InterruptedException {
+        client.send("{\"to\":\"nobody-is-here\"}");
+        String error = client.receive();
+        return Json.field(error, "to");
+    }
+
+    @Test
+    void upgradesWithAndWithoutTheTrailingSlash() throws Exception {
+        try (TestClient slash = TestClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/websocket/?finger=s1"));
+             TestClient bare = TestClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/websocket?finger=s2"))) {
+            assertThat(boundId(slash)).isEqualTo("s1");
+            assertThat(boundId(bare)).isEqualTo("s2");
+        }
+    }
+
+    @Test
+    void bindsCertificateFingerprintsWithSpacesAndColons() throws Exception {
+        try (TestClient a = TestClient.connect(server.port(), FINGERPRINT);
+             TestClient b = TestClient.connect(server.port(), FINGERPRINT.replace("AB", "BA"))) {
+            String message = "{\"to\":\"" + FINGERPRINT + "\",\"type\":\"offer\"}";
+            b.send(message);
+            assertThat(a.receive()).isEqualTo(message);
+        }
+    }
+
+    @Test
+    void percentDecodesTheIdButKeepsPlusAsPlus() throws Exception {
+        URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/websocket/?finger=a+b%20c%3Ad%E2%82%AC");
+        try (TestClient client = TestClient.connect(uri)) {
+            assertThat(boundId(client)).isEqualTo("a+b c:d\u20ac");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/websocket/", "/websocket/?finger=", "/websocket/?other=x", "/websocket/?finger=%zz",
+        "/websocket/?finger=%FF%FE", "/websocket/?finger=a%00b", "/websocket/?finger=x&finger=y"})
+    void refusesMissingEmptyOrInvalidIdsWith400AndNoUpgrade(String pathAndQuery) throws Exception {
+        HttpProbe.Response response = HttpProbe.upgrade(server.port(), pathAndQuery);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.header("upgrade")).isNull();
+        assertThat(response.body().strip()).isNotEmpty().doesNotContain("\n");
+    }
+
+    @Test
+    void refusesIdsLongerThan256Bytes() throws Exception {
+        String longest = "\u00e9".repeat(128);
+        try (TestClient ok = TestClient.connect(server.port(), longest)) {
+            assertThat(boundId(ok)).isEqualTo(longest);
+        }
+        HttpProbe.Response tooLong = HttpProbe.upgrade(server.port(), "/websocket/?finger=" + "x".repeat(257));
+        assertThat(tooLong.status()).isEqualTo(400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/ws?finger=a", "/websocket/extra?finger=a", "/websockets?finger=a", "/favicon.ico"})
+    void answersOtherPathsWith404(String pathAndQuery) throws Exception {
+        assertThat(HttpProbe.upgrade(server.port(), pathAndQuery).status()).isEqualTo(404);
+    }
+
+    @Test
+    void acceptsConnectionsFromAnyOrigin() throws Exception {
+        try (RawWebSocket socket = RawWebSocket.open(server.port(), "/websocket/?finger=origin-test",
+                "Origin: https://somewhere-else.example")) {
+            assertThat(socket.upgraded()).isTrue();
+        }
+    }
+
+    @Test
+    void servesHealthz() throws Exception {
+        HttpProbe.Response health = HttpProbe.get(server.port(), "/healthz");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body().strip()).isEqualTo("ok");
+    }
+}

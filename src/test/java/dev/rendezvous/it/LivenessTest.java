@@ -1,0 +1,68 @@
+package dev.rendezvous.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.support.RawWebSocket;
+import dev.rendezvous.support.TestClient;
+import dev.rendezvous.support.TestServer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Wire contract item 7: pings keep healthy idle sockets; silent ones are closed and their IDs freed. */
+class LivenessTest {
+
+    private static final Duration PING = Duration.ofMillis(200);
+    private static final Duration IDLE = Duration.ofMillis(700);
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(TestServer.config().pingInterval(PING).idleTimeout(IDLE).build());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void keepsAnIdleClientThatAnswersPingsOverManyIntervals() throws Exception {
+        try (TestClient idle = TestClient.connect(server.port(), "patient")) {
+            // The JDK client, like a browser, answers pings by itself and sends nothing else.
+            assertThat(idle.closeFuture()).failsWithin(IDLE.multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(idle.isOpen()).isTrue();
+            idle.send("{\"to\":\"patient\"}");
+            assertThat(idle.receive()).isEqualTo("{\"to\":\"patient\"}");
+        }
+    }
+
+    @Test
+    void pingsEverySocketEachInterval() throws Exception {
+        try (RawWebSocket socket = RawWebSocket.connect(server.port(), "pinged")) {
+            for (int i = 0; i < 3; i++) {
+                RawWebSocket.Frame frame = socket.readFrame();
+                assertThat(frame.opcode()).isEqualTo(RawWebSocket.PING);
+                socket.sendFrame(RawWebSocket.PONG, true, frame.payload());
+            }
+        }
+    }
+
+    @Test
+    void closesASilentSocketWith4408AndFreesItsId() throws Exception {
+        try (RawWebSocket silent = RawWebSocket.connect(server.port(), "silent")) {
+            long start = System.nanoTime();
+            RawWebSocket.Frame close = silent.readUntilClose();
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(close).isNotNull();
+            assertThat(close.closeCode()).isEqualTo(4408);
+            assertThat(waited).isGreaterThanOrEqualTo(IDLE.minusMillis(50));
+        }
+        try (TestClient again = TestClient.connect(server.port(), "silent")) {
+            again.send("{\"to\":\"silent\"}");
+            assertThat(again.receive()).isEqualTo("{\"to\":\"silent\"}");
+        }
+    }
+}
