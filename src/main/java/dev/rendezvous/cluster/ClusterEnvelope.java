@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * back to the origin node when the recipient was not there after all, so that the origin can tell
  * {@code sender} and forget its cached route.
  */
-record ClusterEnvelope(Kind kind, NodeId origin, PeerId recipient, PeerId sender, byte[] frame, int payloadOffset) {
+record ClusterEnvelope(Kind kind, NodeId origin, PeerId recipient, PeerId sender, byte[] frame, int payloadFrom,
+        int payloadTo) {
 
     enum Kind {
         MESSAGE(1),
@@ -62,15 +63,22 @@ record ClusterEnvelope(Kind kind, NodeId origin, PeerId recipient, PeerId sender
         return out.array();
     }
 
-    /** Decodes without copying the payload; throws IllegalArgumentException on a malformed frame. */
     static ClusterEnvelope decode(byte[] frame) {
+        return decode(frame, 0, frame.length);
+    }
+
+    /**
+     * Decodes the envelope in {@code frame[offset, offset + length)} without copying the payload;
+     * throws IllegalArgumentException on a malformed envelope.
+     */
+    static ClusterEnvelope decode(byte[] frame, int offset, int length) {
         try {
-            ByteBuffer in = ByteBuffer.wrap(frame);
+            ByteBuffer in = ByteBuffer.wrap(frame, offset, length);
             Kind kind = Kind.of(in.get());
             NodeId origin = new NodeId(getString(in));
             PeerId recipient = new PeerId(getString(in));
             PeerId sender = new PeerId(getString(in));
-            return new ClusterEnvelope(kind, origin, recipient, sender, frame, in.position());
+            return new ClusterEnvelope(kind, origin, recipient, sender, frame, in.position(), offset + length);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated envelope", e);
         }
@@ -78,7 +86,7 @@ record ClusterEnvelope(Kind kind, NodeId origin, PeerId recipient, PeerId sender
 
     /** The client's bytes inside the frame, as a payload for the recipient's session. */
     Payload payload() {
-        return new EnvelopePayload(frame, payloadOffset);
+        return new EnvelopePayload(frame, payloadFrom, payloadTo);
     }
 
     private static void putString(ByteBuffer out, byte[] value) {

@@ -50,9 +50,9 @@ public final class RedisRelay implements Relay {
         this.settings = settings;
         this.self = settings.node();
         this.tokens = new LeaseTokens(self);
-        this.link = RedisLink.open(settings, ClusterKeys.nodeChannel(self), (channel, frame) -> onEnvelope(frame));
+        this.link = RedisLink.open(settings, ClusterKeys.nodeChannel(self), (channel, frame) -> onBusFrame(frame));
         this.directory = new IdDirectory(link.commands(), settings.leaseTtl());
-        this.bus = new ClusterBus(link.commands());
+        this.bus = new ClusterBus(link.commands(), self, new BusReturns());
         this.routes = new RemoteRoutes(directory, self, settings.routeCacheSize(), new CrossNodeDispatch());
         this.keeper = new LeaseKeeper(leases, directory, settings.renewInterval(), self);
     }
@@ -141,15 +141,16 @@ public final class RedisRelay implements Relay {
         return leases.size();
     }
 
-    /** Called on a Lettuce I/O thread for each envelope on this node's channel, in arrival order. */
-    private void onEnvelope(byte[] frame) {
-        ClusterEnvelope envelope;
+    /** Called on a Lettuce I/O thread for each frame on this node's channel, in arrival order. */
+    private void onBusFrame(byte[] frame) {
         try {
-            envelope = ClusterEnvelope.decode(frame);
+            BusFrame.decode(frame, this::onEnvelope);
         } catch (IllegalArgumentException e) {
-            log.warn("dropped a malformed cluster envelope ({} bytes): {}", frame.length, e.getMessage());
-            return;
+            log.warn("dropped a malformed cluster frame ({} bytes): {}", frame.length, e.getMessage());
         }
+    }
+
+    private void onEnvelope(ClusterEnvelope envelope) {
         switch (envelope.kind()) {
             case MESSAGE -> deliverFromCluster(envelope);
             case MISS -> missReported(envelope);
@@ -160,7 +161,7 @@ public final class RedisRelay implements Relay {
         PeerSession recipient = local.find(envelope.recipient());
         if (recipient == null || recipient.deliver(envelope.payload()) != DeliveryResult.QUEUED) {
             byte[] miss = ClusterEnvelope.miss(self, envelope.recipient(), envelope.sender());
-            bus.publish(envelope.origin(), miss);
+            bus.send(envelope.origin(), new RemoteRoutes.Outbound(null, envelope.recipient(), miss));
         }
     }
 
@@ -205,6 +206,7 @@ public final class RedisRelay implements Relay {
             log.warn("left the cluster without releasing {} id leases (they expire within {}): {}",
                     held.size(), settings.leaseTtl(), e.toString());
         }
+        bus.close();
         link.close();
     }
 
@@ -213,15 +215,7 @@ public final class RedisRelay implements Relay {
 
         @Override
         public void publish(NodeId node, RemoteRoutes.Outbound message) {
-            bus.publish(node, message.frame()).whenComplete((receivers, failure) -> {
-                if (failure != null) {
-                    unreachable(message, "cluster bus unreachable");
-                } else if (receivers == 0) {
-                    // The holder's node is gone (killed, or lost its Redis link): its lease is stale.
-                    routes.invalidate(message.recipient(), node);
-                    unknown(message);
-                }
-            });
+            bus.send(node, message);
         }
 
         @Override
@@ -233,6 +227,26 @@ public final class RedisRelay implements Relay {
         @Override
         public void unreachable(RemoteRoutes.Outbound message, String why) {
             message.sender().sendError(SignalError.clusterUnavailable(message.recipient().value(), why));
+        }
+    }
+
+    /** Envelopes the bus could not hand to their node. Miss notices have no sender and are dropped. */
+    private final class BusReturns implements ClusterBus.Returns {
+
+        @Override
+        public void nodeGone(NodeId node, RemoteRoutes.Outbound message) {
+            routes.invalidate(message.recipient(), node);
+            if (message.sender() != null) {
+                message.sender().sendError(
+                        SignalError.peerUnavailable(message.recipient().value(), "nobody is connected as that id"));
+            }
+        }
+
+        @Override
+        public void unreachable(RemoteRoutes.Outbound message, String why) {
+            if (message.sender() != null) {
+                message.sender().sendError(SignalError.clusterUnavailable(message.recipient().value(), why));
+            }
         }
     }
 }

@@ -21,7 +21,7 @@ final class RemoteRoutes {
     /** Messages that may wait for one lookup; more means Redis is too slow to be worth queueing for. */
     static final int MAX_WAITING = 1024;
 
-    /** One client message on its way to another node. */
+    /** One envelope on its way to another node; {@code sender} is null for a miss notice. */
     record Outbound(PeerSession sender, PeerId recipient, byte[] frame) {
     }
 

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rendezvous.signaling.ByteArrayPayload;
 import dev.rendezvous.signaling.PeerId;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ClusterEnvelopeTest {
@@ -48,6 +50,25 @@ class ClusterEnvelopeTest {
         }
         frame[0] = 9;
         assertThatThrownBy(() -> ClusterEnvelope.decode(frame)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aBusFrameCarriesSeveralEnvelopesInOrder() {
+        List<byte[]> envelopes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] payload = ("{\"seq\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+            envelopes.add(ClusterEnvelope.message(ORIGIN, RECIPIENT, SENDER, new ByteArrayPayload(payload)));
+        }
+        envelopes.add(ClusterEnvelope.miss(ORIGIN, RECIPIENT, SENDER));
+        List<String> seen = new ArrayList<>();
+
+        BusFrame.decode(BusFrame.encode(envelopes),
+                e -> seen.add(e.kind() + " " + new String(e.payload().toByteArray(), StandardCharsets.UTF_8)));
+
+        assertThat(seen).containsExactly("MESSAGE {\"seq\":0}", "MESSAGE {\"seq\":1}", "MESSAGE {\"seq\":2}", "MISS ");
+        byte[] frame = BusFrame.encode(envelopes);
+        assertThatThrownBy(() -> BusFrame.decode(Arrays.copyOf(frame, frame.length - 1), e -> { }))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -139,21 +140,36 @@ class ClusterIT {
                 connected.add(new TestClient[] {sender, recipient});
             }
             String padding = "x".repeat(100);
+            // A window per pair keeps each recipient's queue far below --max-outbound-bytes, so
+            // the run checks delivery, not the slow-consumer rule (close 1013), whatever the load.
+            List<Semaphore> windows = new ArrayList<>();
+            pairs.forEach(pair -> windows.add(new Semaphore(WINDOW)));
             long start = System.nanoTime();
             List<CompletableFuture<Void>> work = new ArrayList<>();
             for (int p = 0; p < pairs.size(); p++) {
                 Pair pair = pairs.get(p);
                 TestClient sender = connected.get(p)[0];
                 TestClient recipient = connected.get(p)[1];
+                Semaphore window = windows.get(p);
                 work.add(CompletableFuture.runAsync(() -> {
                     for (int seq = 0; seq < perPair; seq++) {
+                        acquire(window);
                         sender.send("{\"to\":\"" + pair.recipient() + "\",\"from\":\"" + pair.sender()
                                 + "\",\"seq\":" + seq + ",\"pad\":\"" + padding + "\"}");
                     }
                 }, pool));
-                work.add(CompletableFuture.runAsync(() -> expectSequence(recipient, perPair), pool));
+                work.add(CompletableFuture.runAsync(() -> expectSequence(recipient, perPair, window), pool));
             }
-            CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            try {
+                CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                StringBuilder senders = new StringBuilder();
+                for (TestClient[] pair : connected) {
+                    senders.append("\n  sender got: ").append(pair[0].poll(Duration.ofMillis(10)))
+                            .append(", recipient closed: ").append(pair[1].closeFuture().getNow(null));
+                }
+                throw new AssertionError("run failed" + senders, e);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("cluster relay: %,d messages across nodes in %.2f s = %,.0f msg/s%n",
                     perPair * pairs.size(), seconds, perPair * pairs.size() / seconds);
@@ -172,14 +188,31 @@ class ClusterIT {
 
     private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
 
-    private static void expectSequence(TestClient recipient, int count) {
+    private static final int WINDOW = 1_000;
+
+    private static void acquire(Semaphore window) {
+        try {
+            if (!window.tryAcquire(TestClient.WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("recipient stopped reading");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void expectSequence(TestClient recipient, int count, Semaphore window) {
         try {
             for (int expected = 0; expected < count; expected++) {
-                String message = recipient.receive();
+                String message = recipient.poll(TestClient.WAIT);
+                if (message == null) {
+                    throw new AssertionError("no message after seq " + (expected - 1));
+                }
                 Matcher seq = SEQ.matcher(message);
                 if (!seq.find() || Integer.parseInt(seq.group(1)) != expected) {
                     throw new AssertionError("expected seq " + expected + " but got " + message);
                 }
+                window.release();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
