@@ -1,6 +1,7 @@
 package dev.rendezvous.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rendezvous.signaling.ByteArrayPayload;
 import dev.rendezvous.signaling.ClaimResult;
@@ -153,6 +154,13 @@ class RedisRelayTest {
         assertThat(claim(one, new FakeSession("N"))).isEqualTo(ClaimResult.CLAIMED);
         one.forward(a, new PeerId("R"), payload("{\"to\":\"R\",\"back\":true}"));
         assertThat(remote.nextMessage()).isEqualTo("{\"to\":\"R\",\"back\":true}");
+    }
+
+    @Test
+    void aSecondNodeWithTheSameIdRefusesToStart() {
+        assertThatThrownBy(() -> node("one"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("node id already in use");
     }
 
     private static boolean redisHas(String key) {
