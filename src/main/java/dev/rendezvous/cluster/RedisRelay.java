@@ -52,7 +52,7 @@ public final class RedisRelay implements Relay {
         this.tokens = new LeaseTokens(self);
         this.link = RedisLink.open(settings, ClusterKeys.nodeChannel(self), (channel, frame) -> onBusFrame(frame));
         this.directory = new IdDirectory(link.commands(), settings.leaseTtl());
-        this.bus = new ClusterBus(link.commands(), self, new BusReturns());
+        this.bus = new ClusterBus(link.commands(), new BusReturns());
         this.routes = new RemoteRoutes(directory, self, settings.routeCacheSize(), new CrossNodeDispatch());
         this.keeper = new LeaseKeeper(leases, directory, settings.renewInterval(), self);
     }
@@ -206,7 +206,6 @@ public final class RedisRelay implements Relay {
             log.warn("left the cluster without releasing {} id leases (they expire within {}): {}",
                     held.size(), settings.leaseTtl(), e.toString());
         }
-        bus.close();
         link.close();
     }
 

@@ -39,7 +39,18 @@ final class RemoteRoutes {
     private sealed interface Route permits Known, Lookup {
     }
 
-    private record Known(NodeId node) implements Route {
+    /**
+     * A cached route. Invalidation only marks it stale (a plain read and a volatile write), so it
+     * is safe from anywhere — even from inside {@code compute}, where a publish may be refused
+     * on the spot and report back synchronously.
+     */
+    private static final class Known implements Route {
+        final NodeId node;
+        volatile boolean stale;
+
+        Known(NodeId node) {
+            this.node = node;
+        }
     }
 
     /** Guarded by the map's per-key lock: only touched inside {@code compute}. */
@@ -63,11 +74,11 @@ final class RemoteRoutes {
         boolean[] startLookup = {false};
         boolean[] overflow = {false};
         routes.compute(message.recipient(), (id, route) -> {
-            if (route instanceof Known known) {
-                dispatch.publish(known.node(), message);
+            if (route instanceof Known known && !known.stale) {
+                dispatch.publish(known.node, message);
                 return known;
             }
-            Lookup lookup = (Lookup) route;
+            Lookup lookup = route instanceof Lookup pending ? pending : null;
             if (lookup == null) {
                 lookup = new Lookup(new ArrayList<>(4));
                 startLookup[0] = true;
@@ -87,10 +98,11 @@ final class RemoteRoutes {
         }
     }
 
-    /** Forgets the route to {@code recipient} if it still points at {@code node}. */
+    /** Forgets the route to {@code recipient} if it still points at {@code node}; the next message looks it up. */
     void invalidate(PeerId recipient, NodeId node) {
-        routes.computeIfPresent(recipient,
-                (id, route) -> route instanceof Known known && known.node().equals(node) ? null : route);
+        if (routes.get(recipient) instanceof Known known && known.node.equals(node)) {
+            known.stale = true;
+        }
     }
 
     int size() {
@@ -118,7 +130,7 @@ final class RemoteRoutes {
         }
     }
 
-    /** Drops about a tenth of the known routes; they are refetched on next use. Never drops a lookup. */
+    /** Drops about a tenth of the known routes, stale ones included; they are refetched on next use. Never drops a lookup. */
     private void evictSome() {
         int toDrop = Math.max(1, capacity / 10);
         Iterator<Route> it = routes.values().iterator();
