@@ -5,6 +5,7 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -102,6 +103,10 @@ final class IdDirectory {
 
     /** The lease value ({@code <node>/<token>}) of the key, or null when nobody holds it. */
     CompletionStage<byte[]> lookup(byte[] key) {
-        return redis.get(key);
+        try {
+            return redis.get(key);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 }

@@ -118,6 +118,10 @@ public final class RedisRelay implements Relay {
             }
             return;
         }
+        if (closed) {
+            sender.sendError(SignalError.clusterUnavailable(recipient.value(), "this node is leaving the cluster"));
+            return;
+        }
         byte[] frame = ClusterEnvelope.message(self, recipient, sender.id(), payload);
         routes.send(new RemoteRoutes.Outbound(sender, recipient, frame));
     }
