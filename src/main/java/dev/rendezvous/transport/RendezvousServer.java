@@ -40,7 +40,8 @@ public final class RendezvousServer implements AutoCloseable {
         this.config = config;
         this.transport = IoTransport.best();
         this.acceptor = transport.newGroup(1, "rendezvous-accept");
-        this.workers = transport.newGroup(config.ioThreads(), "rendezvous-io");
+        int ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+        this.workers = transport.newGroup(ioThreads, "rendezvous-io");
 
         Router router = new Router(relay, config.fromCheck());
         WebSocketUpgrader upgrader = new WebSocketUpgrader(config.maxMessageBytes(), new EnvelopeHeaderParser(),

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /** Wire contract item 7: pings keep healthy idle sockets; silent ones are closed and their IDs freed. */
 class LivenessTest {
 
-    private static final Duration PING = Duration.ofMillis(200);
-    private static final Duration IDLE = Duration.ofMillis(700);
+    private static final Duration PING = Duration.ofMillis(250);
+    private static final Duration IDLE = Duration.ofMillis(1000);
     private static TestServer server;
 
     @BeforeAll
