@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  *
  * A {@link Kind#MESSAGE} carries a client message for {@code recipient}. A {@link Kind#MISS} goes
- * back to the origin node when the recipient was not there after all, so that the origin can tell
- * {@code sender} and forget its cached route.
+ * back to the origin node when the recipient was not there after all (its payload says why), so
+ * that the origin can tell {@code sender} and forget its cached route.
  */
 record ClusterEnvelope(Kind kind, NodeId origin, PeerId recipient, PeerId sender, byte[] frame, int payloadFrom,
         int payloadTo) {
@@ -46,8 +46,9 @@ record ClusterEnvelope(Kind kind, NodeId origin, PeerId recipient, PeerId sender
         return encode(Kind.MESSAGE, origin, recipient, sender, payload.toByteArray());
     }
 
-    static byte[] miss(NodeId origin, PeerId recipient, PeerId sender) {
-        return encode(Kind.MISS, origin, recipient, sender, new byte[0]);
+    /** A miss notice; its payload is the error detail for the sender, in UTF-8. */
+    static byte[] miss(NodeId origin, PeerId recipient, PeerId sender, String detail) {
+        return encode(Kind.MISS, origin, recipient, sender, detail.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] encode(Kind kind, NodeId origin, PeerId recipient, PeerId sender, byte[] payload) {

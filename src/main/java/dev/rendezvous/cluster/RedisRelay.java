@@ -8,6 +8,7 @@ import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.PeerSession;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.signaling.SignalError;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class RedisRelay implements Relay {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRelay.class);
+
+    /** The detail of {@code peer-unavailable} when nobody holds the ID, as on a single node. */
+    private static final String NOBODY = "nobody is connected as that id";
 
     private final LocalRelay local;
     private final ClusterSettings settings;
@@ -113,8 +117,9 @@ public final class RedisRelay implements Relay {
     public void forward(PeerSession sender, PeerId recipient, Payload payload) {
         PeerSession here = local.find(recipient);
         if (here != null) {
-            if (here.deliver(payload) != DeliveryResult.QUEUED) {
-                sender.sendError(SignalError.peerUnavailable(recipient.value(), "nobody is connected as that id"));
+            DeliveryResult result = here.deliver(payload);
+            if (result != DeliveryResult.QUEUED) {
+                sender.sendError(SignalError.peerUnavailable(recipient.value(), LocalRelay.undeliverable(result)));
             }
             return;
         }
@@ -163,8 +168,10 @@ public final class RedisRelay implements Relay {
 
     private void deliverFromCluster(ClusterEnvelope envelope) {
         PeerSession recipient = local.find(envelope.recipient());
-        if (recipient == null || recipient.deliver(envelope.payload()) != DeliveryResult.QUEUED) {
-            byte[] miss = ClusterEnvelope.miss(self, envelope.recipient(), envelope.sender());
+        DeliveryResult result = recipient == null ? null : recipient.deliver(envelope.payload());
+        if (result != DeliveryResult.QUEUED) {
+            String detail = result == null ? NOBODY : LocalRelay.undeliverable(result);
+            byte[] miss = ClusterEnvelope.miss(self, envelope.recipient(), envelope.sender(), detail);
             bus.send(envelope.origin(), new RemoteRoutes.Outbound(null, envelope.recipient(), miss));
         }
     }
@@ -173,7 +180,8 @@ public final class RedisRelay implements Relay {
         routes.invalidate(envelope.recipient(), envelope.origin());
         PeerSession sender = local.find(envelope.sender());
         if (sender != null) {
-            sender.sendError(SignalError.peerUnavailable(envelope.recipient().value(), "nobody is connected as that id"));
+            String detail = new String(envelope.payload().toByteArray(), StandardCharsets.UTF_8);
+            sender.sendError(SignalError.peerUnavailable(envelope.recipient().value(), detail.isEmpty() ? NOBODY : detail));
         }
     }
 
@@ -224,7 +232,7 @@ public final class RedisRelay implements Relay {
         @Override
         public void unknown(RemoteRoutes.Outbound message) {
             message.sender().sendError(
-                    SignalError.peerUnavailable(message.recipient().value(), "nobody is connected as that id"));
+                    SignalError.peerUnavailable(message.recipient().value(), NOBODY));
         }
 
         @Override
@@ -241,7 +249,7 @@ public final class RedisRelay implements Relay {
             routes.invalidate(message.recipient(), node);
             if (message.sender() != null) {
                 message.sender().sendError(
-                        SignalError.peerUnavailable(message.recipient().value(), "nobody is connected as that id"));
+                        SignalError.peerUnavailable(message.recipient().value(), NOBODY));
             }
         }
 

@@ -34,7 +34,7 @@ class ClusterEnvelopeTest {
 
     @Test
     void aMissHasNoPayload() {
-        ClusterEnvelope envelope = ClusterEnvelope.decode(ClusterEnvelope.miss(ORIGIN, RECIPIENT, SENDER));
+        ClusterEnvelope envelope = ClusterEnvelope.decode(ClusterEnvelope.miss(ORIGIN, RECIPIENT, SENDER, ""));
 
         assertThat(envelope.kind()).isEqualTo(ClusterEnvelope.Kind.MISS);
         assertThat(envelope.recipient()).isEqualTo(RECIPIENT);
@@ -43,7 +43,7 @@ class ClusterEnvelopeTest {
 
     @Test
     void truncatedOrUnknownFramesAreRejected() {
-        byte[] frame = ClusterEnvelope.miss(ORIGIN, RECIPIENT, SENDER);
+        byte[] frame = ClusterEnvelope.miss(ORIGIN, RECIPIENT, SENDER, "");
         for (int cut = 0; cut < frame.length; cut++) {
             byte[] truncated = Arrays.copyOf(frame, cut);
             assertThatThrownBy(() -> ClusterEnvelope.decode(truncated)).isInstanceOf(IllegalArgumentException.class);
@@ -59,7 +59,7 @@ class ClusterEnvelopeTest {
             byte[] payload = ("{\"seq\":" + i + "}").getBytes(StandardCharsets.UTF_8);
             envelopes.add(ClusterEnvelope.message(ORIGIN, RECIPIENT, SENDER, new ByteArrayPayload(payload)));
         }
-        envelopes.add(ClusterEnvelope.miss(ORIGIN, RECIPIENT, SENDER));
+        envelopes.add(ClusterEnvelope.miss(ORIGIN, RECIPIENT, SENDER, ""));
         List<String> seen = new ArrayList<>();
 
         BusFrame.decode(BusFrame.encode(envelopes),
