@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The cluster-wide ID directory in Redis: one key per claimed ID whose value names the owning
@@ -69,13 +70,13 @@ final class IdDirectory {
 
     /** True when the key was free and is now ours; false when someone holds it. */
     CompletionStage<Boolean> acquire(byte[] key, byte[] token) {
-        return redis.set(key, token, SetArgs.Builder.nx().px(leaseTtlMillis)).thenApply("OK"::equals);
+        return safely(() -> redis.set(key, token, SetArgs.Builder.nx().px(leaseTtlMillis)).thenApply("OK"::equals));
     }
 
     /** Deletes the key only if it still holds {@code token}. */
     CompletionStage<Boolean> release(byte[] key, byte[] token) {
-        return redis.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new byte[][] {key}, token)
-                .thenApply(freed -> freed > 0);
+        return safely(() -> redis.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new byte[][] {key}, token)
+                .thenApply(freed -> freed > 0));
     }
 
     /** Deletes each key that still holds its token; at most {@link #BATCH} leases per call. */
@@ -86,7 +87,7 @@ final class IdDirectory {
             keys[i] = leases.get(i).key();
             tokens[i] = leases.get(i).token();
         }
-        return redis.eval(RELEASE_MANY, ScriptOutputType.INTEGER, keys, tokens);
+        return safely(() -> redis.eval(RELEASE_MANY, ScriptOutputType.INTEGER, keys, tokens));
     }
 
     /** One result code per lease, in order: {@link #RENEWED}, {@link #REASSERTED} or {@link #LOST}. */
@@ -98,13 +99,18 @@ final class IdDirectory {
             keys[i] = leases.get(i).key();
             args[i + 1] = leases.get(i).token();
         }
-        return redis.eval(RENEW, ScriptOutputType.MULTI, keys, args);
+        return safely(() -> redis.eval(RENEW, ScriptOutputType.MULTI, keys, args));
     }
 
     /** The lease value ({@code <node>/<token>}) of the key, or null when nobody holds it. */
     CompletionStage<byte[]> lookup(byte[] key) {
+        return safely(() -> redis.get(key));
+    }
+
+    /** A command that fails on the spot (connection closed) reports through the stage like any other failure. */
+    private static <T> CompletionStage<T> safely(Supplier<CompletionStage<T>> command) {
         try {
-            return redis.get(key);
+            return command.get();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -84,12 +84,16 @@ public final class RedisRelay implements Relay {
         }
         Lease lease = new Lease(session, ClusterKeys.idKey(session.id()), tokens.next());
         return directory.acquire(lease.key(), lease.token()).handle((acquired, failure) -> {
-            if (failure != null || !acquired) {
+            if (failure != null) {
                 local.release(session);
-                if (failure != null) {
-                    log.debug("peer={} claim failed: {}", session.id(), failure.toString());
-                }
-                return failure != null ? ClaimResult.UNAVAILABLE : ClaimResult.TAKEN;
+                log.debug("peer={} claim failed: {}", session.id(), failure.toString());
+                // A timed-out SET may still have landed; take it back rather than block the ID for a TTL.
+                directory.release(lease.key(), lease.token());
+                return ClaimResult.UNAVAILABLE;
+            }
+            if (!acquired) {
+                local.release(session);
+                return ClaimResult.TAKEN;
             }
             leases.put(session.id(), lease);
             // The socket may have closed while Redis answered; its release found no lease to free.
