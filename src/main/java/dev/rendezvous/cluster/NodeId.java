@@ -1,7 +1,7 @@
 package dev.rendezvous.cluster;
 
+import dev.rendezvous.config.ServerConfig;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 
 /**
  * A node's name in the cluster. It names the node's pub/sub channel and prefixes every lease the
@@ -9,10 +9,8 @@ import java.util.regex.Pattern;
  */
 public record NodeId(String value) {
 
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-
     public NodeId {
-        if (value == null || !VALID.matcher(value).matches()) {
+        if (value == null || !ServerConfig.NODE_ID.matcher(value).matches()) {
             throw new IllegalArgumentException(
                     "node id must be 1-64 characters of letters, digits, '.', '_', ':' or '-', got: " + value);
         }
