@@ -85,8 +85,10 @@ public final class Rendezvous implements AutoCloseable {
      * find them free), then drains the sockets with 1001.
      */
     public void shutdown(Duration grace) {
+        long start = System.nanoTime();
         relay.close();
-        server.shutdown(grace);
+        Duration left = grace.minusNanos(System.nanoTime() - start);
+        server.shutdown(left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
     }
 
     @Override
