@@ -12,6 +12,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -43,11 +44,8 @@ final class RedisLink implements AutoCloseable {
         this.subscription = subscription;
     }
 
-    /**
-     * Connects both connections and subscribes to {@code channel}, delivering each message to
-     * {@code onMessage} on a Lettuce I/O thread, in arrival order. Blocks: call it at startup only.
-     */
-    static RedisLink open(ClusterSettings settings, byte[] channel, BiConsumer<byte[], byte[]> onMessage) {
+    /** Connects both connections; nothing is subscribed yet. Blocks: call it at startup only. */
+    static RedisLink open(ClusterSettings settings) {
         ClientResources resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(1)
@@ -69,15 +67,7 @@ final class RedisLink implements AutoCloseable {
         StatefulRedisConnection<byte[], byte[]> commands = null;
         try {
             commands = client.connect(ByteArrayCodec.INSTANCE);
-            refuseIfTaken(commands, channel);
             StatefulRedisPubSubConnection<byte[], byte[]> subscription = client.connectPubSub(ByteArrayCodec.INSTANCE);
-            subscription.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(byte[] from, byte[] message) {
-                    onMessage.accept(from, message);
-                }
-            });
-            subscription.sync().subscribe(channel);
             return new RedisLink(resources, client, commands, subscription);
         } catch (RuntimeException e) {
             if (commands != null) {
@@ -89,13 +79,26 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
-    /** Two nodes with one ID would both receive each other's messages; refuse to start the second. */
-    private static void refuseIfTaken(StatefulRedisConnection<byte[], byte[]> commands, byte[] channel) {
+    /**
+     * Subscribes to {@code channel}, delivering each message to {@code onMessage} on a Lettuce I/O
+     * thread, in arrival order; Lettuce subscribes again after every reconnect. Call it once the
+     * receiver is fully built, since messages may arrive at once. Blocks: call it at startup only.
+     * Two nodes with one ID would both receive each other's messages, so a channel that already
+     * has a listener is refused.
+     */
+    void listen(byte[] channel, BiConsumer<byte[], byte[]> onMessage) {
         long listeners = commands.sync().pubsubNumsub(channel).values().stream().mapToLong(Long::longValue).sum();
         if (listeners > 0) {
             throw new IllegalStateException("node id already in use: " + listeners + " node(s) listen on "
-                    + new String(channel, java.nio.charset.StandardCharsets.UTF_8));
+                    + new String(channel, StandardCharsets.UTF_8));
         }
+        subscription.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] from, byte[] message) {
+                onMessage.accept(from, message);
+            }
+        });
+        subscription.sync().subscribe(channel);
     }
 
     RedisAsyncCommands<byte[], byte[]> commands() {

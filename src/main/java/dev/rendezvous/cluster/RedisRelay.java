@@ -54,7 +54,7 @@ public final class RedisRelay implements Relay {
         this.settings = settings;
         this.self = settings.node();
         this.tokens = new LeaseTokens(self);
-        this.link = RedisLink.open(settings, ClusterKeys.nodeChannel(self), (channel, frame) -> onBusFrame(frame));
+        this.link = RedisLink.open(settings);
         this.directory = new IdDirectory(link.commands(), settings.leaseTtl());
         this.bus = new ClusterBus(link.commands(), new BusReturns());
         this.routes = new RemoteRoutes(directory, self, settings.routeCacheSize(), new CrossNodeDispatch());
@@ -64,6 +64,12 @@ public final class RedisRelay implements Relay {
     /** Connects to Redis (blocking: call at startup) and joins the cluster as {@code settings.node()}. */
     public static RedisRelay connect(ClusterSettings settings, LocalRelay local) {
         RedisRelay relay = new RedisRelay(local, settings);
+        try {
+            relay.link.listen(ClusterKeys.nodeChannel(relay.self), (channel, frame) -> relay.onBusFrame(frame));
+        } catch (RuntimeException e) {
+            relay.link.close();
+            throw e;
+        }
         relay.keeper.start();
         log.info("cluster node={} redis={} lease-ttl={}", settings.node(), settings.redisAddress(),
                 settings.leaseTtl());
@@ -185,7 +191,8 @@ public final class RedisRelay implements Relay {
         PeerSession sender = local.find(envelope.sender());
         if (sender != null) {
             String detail = new String(envelope.payload().toByteArray(), StandardCharsets.UTF_8);
-            sender.sendError(SignalError.peerUnavailable(envelope.recipient().value(), detail.isEmpty() ? NOBODY : detail));
+            String peer = envelope.recipient().value();
+            sender.sendError(SignalError.peerUnavailable(peer, detail.isEmpty() ? NOBODY : detail));
         }
     }
 

@@ -130,7 +130,7 @@ final class RemoteRoutes {
         }
     }
 
-    /** Drops about a tenth of the known routes, stale ones included; they are refetched on next use. Never drops a lookup. */
+    /** Drops about a tenth of the known routes, stale ones included; they are refetched on next use. Keeps lookups. */
     private void evictSome() {
         int toDrop = Math.max(1, capacity / 10);
         Iterator<Route> it = routes.values().iterator();

@@ -102,7 +102,8 @@ public abstract class AbstractRelayContractTest {
         FakeSession b = new FakeSession("B");
         claim(first, a);
         claim(second, b);
-        String toB = "{\"to\":\"B\",\"from\":\"A\",\"type\":\"offer\",\"sdp\":{\"v\":\"é ☃ 😀 \\\"q\\\" \\\\\",\"n\":[1,2]}}";
+        String toB = "{\"to\":\"B\",\"from\":\"A\",\"type\":\"offer\","
+                + "\"sdp\":{\"v\":\"é ☃ 😀 \\\"q\\\" \\\\\",\"n\":[1,2]}}";
         String toA = "{\"type\":\"answer\",  \"to\" : \"A\",\"sdp\":\"v=0\\r\\n\"}";
 
         first.forward(a, new PeerId("B"), payload(toB));
