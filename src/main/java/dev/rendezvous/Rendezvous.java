@@ -6,9 +6,11 @@ import dev.rendezvous.cluster.RedisRelay;
 import dev.rendezvous.config.ServerConfig;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.Relay;
+import dev.rendezvous.transport.DemoPage;
 import dev.rendezvous.transport.HttpEndpoint;
 import dev.rendezvous.transport.RendezvousServer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -65,7 +67,9 @@ public final class Rendezvous implements AutoCloseable {
 
     /** Plain-HTTP paths beside /websocket and /healthz. */
     private static Map<String, HttpEndpoint> endpointsFor(ServerConfig config) {
-        return Map.of();
+        Map<String, HttpEndpoint> endpoints = new HashMap<>();
+        endpoints.putAll(DemoPage.endpoints(config.iceServers()));
+        return endpoints;
     }
 
     public RendezvousServer server() {

@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -114,6 +115,25 @@ final class WebSocketSession implements PeerSession {
         }
         log.debug("peer={} closing code={} reason={}", id, reason.code(), reason.reason());
         channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()), channel.voidPromise());
+        channel.eventLoop().schedule(() -> channel.close(), FORCE_CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Closes after the frame decoder gave up on the input. The decoder now discards every byte, so
+     * the peer's close reply can never be read: send the close frame, then FIN, and keep reading
+     * (discarding) until the peer hangs up or the deadline. Hanging up at once, with the rest of an
+     * oversized frame unread, would make the kernel send a reset that destroys the close frame.
+     */
+    void closeAfterViolation(CloseReason reason) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        log.debug("peer={} closing after a protocol violation code={}", id, reason.code());
+        channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason())).addListener(written -> {
+            if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            }
+        });
         channel.eventLoop().schedule(() -> channel.close(), FORCE_CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
