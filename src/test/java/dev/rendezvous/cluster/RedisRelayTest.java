@@ -157,6 +157,31 @@ class RedisRelayTest {
     }
 
     @Test
+    void aPeerThatMovedToAnotherNodeIsFoundAgainAfterOneMiss() throws Exception {
+        FakeSession a = new FakeSession("A");
+        FakeSession before = new FakeSession("B");
+        claim(one, a);
+        claim(two, before);
+        one.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":1}"));
+        assertThat(before.nextMessage()).isEqualTo("{\"to\":\"B\",\"n\":1}");
+
+        two.release(before);
+        FakeSession after = new FakeSession("B");
+        try (RedisRelay three = node("three")) {
+            assertThat(claimRetrying(three, after)).isEqualTo(ClaimResult.CLAIMED);
+
+            // The cached route still names node two, which answers with a miss.
+            one.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":2}"));
+            SignalError error = a.nextError();
+            assertThat(error.code()).isEqualTo(ErrorCode.PEER_UNAVAILABLE);
+            assertThat(error.peer()).isEqualTo("B");
+
+            one.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":3}"));
+            assertThat(after.nextMessage()).isEqualTo("{\"to\":\"B\",\"n\":3}");
+        }
+    }
+
+    @Test
     void aSecondNodeWithTheSameIdRefusesToStart() {
         assertThatThrownBy(() -> node("one"))
                 .isInstanceOf(IllegalStateException.class)
@@ -179,6 +204,17 @@ class RedisRelayTest {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** Claims until the release on another node (one Redis round trip) has landed. */
+    private static ClaimResult claimRetrying(Relay relay, FakeSession session) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        ClaimResult result = claim(relay, session);
+        while (result == ClaimResult.TAKEN && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            result = claim(relay, session);
+        }
+        return result;
     }
 
     private static ClaimResult claim(Relay relay, PeerSession session) throws Exception {
