@@ -48,6 +48,7 @@ public final class RendezvousServer implements AutoCloseable {
                 new ServerFrames(), router, relay, openSessions);
         Map<String, HttpEndpoint> endpoints = new HashMap<>(extraEndpoints);
         endpoints.put("/healthz", new HealthEndpoint(this::isDraining));
+        endpoints.put("/readyz", new ReadinessEndpoint(this::isDraining, relay));
         Map<String, HttpEndpoint> routes = Map.copyOf(endpoints);
 
         ServerBootstrap bootstrap = new ServerBootstrap()
