@@ -38,9 +38,11 @@ public final class LocalRelay implements Relay {
 
     /** The error detail for a recipient that exists but cannot take the message. */
     public static String undeliverable(DeliveryResult result) {
-        return result == DeliveryResult.OVERLOADED
-                ? "peer was too slow to read and has been disconnected"
-                : "peer is disconnecting";
+        return switch (result) {
+            case OVERLOADED -> "peer was too slow to read and has been disconnected";
+            case CONNECTING -> "peer is still connecting";
+            default -> "peer is disconnecting";
+        };
     }
 
     /**

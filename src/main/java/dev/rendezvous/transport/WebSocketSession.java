@@ -43,6 +43,7 @@ final class WebSocketSession implements PeerSession {
     private final Channel channel;
     private final ServerFrames frames;
     private volatile int closing;
+    private volatile boolean open;
     private volatile long lastInboundNanos;
     private long lastPingNanos;
     private volatile Runnable releaseId = () -> { };
@@ -96,6 +97,9 @@ final class WebSocketSession implements PeerSession {
         if (closing != 0 || !channel.isActive()) {
             return DeliveryResult.CLOSED;
         }
+        if (!open) {
+            return DeliveryResult.CONNECTING;
+        }
         if (!channel.isWritable()) {
             log.info("peer={} outbound queue full, closing as too slow", id);
             close(CloseReason.TOO_SLOW);
@@ -112,6 +116,11 @@ final class WebSocketSession implements PeerSession {
     @Override
     public void close(CloseReason reason) {
         if (!startClosing()) {
+            return;
+        }
+        if (!open) {
+            // Still plain HTTP: there is no WebSocket to send a close frame on.
+            channel.close();
             return;
         }
         log.debug("peer={} closing code={} reason={}", id, reason.code(), reason.reason());
@@ -145,6 +154,15 @@ final class WebSocketSession implements PeerSession {
         } else {
             channel.close();
         }
+    }
+
+    /**
+     * Called on the channel's event loop once the 101 is written and the frame pipeline is in
+     * place: from then on frames written to the channel are encoded as WebSocket frames. Before it,
+     * the ID may already be bound (the claim comes first) but deliveries are refused.
+     */
+    void markOpen() {
+        open = true;
     }
 
     /** What frees this socket's ID; run once, when closing starts. */

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,9 +84,17 @@ final class WebSocketUpgrader {
         WebSocketSession session = new WebSocketSession(finger.id(), channel, frames, System.nanoTime());
         // Claim before the 101 goes out, so that a client holding a 101 is already reachable by
         // its ID. Nothing is read from the socket until the claim (remote in a cluster) is decided.
+        CompletableFuture<ClaimResult> claim = relay.claim(session).toCompletableFuture();
+        if (claim.isDone()) {
+            // The single-node claim is decided at once: bind, answer 101 and swap the pipeline in
+            // one event-loop task, so no write from another loop can slip in between.
+            ClaimResult outcome = claim.isCompletedExceptionally() ? ClaimResult.UNAVAILABLE : claim.join();
+            finish(ctx, handshaker, request, session, outcome, null);
+            return;
+        }
         channel.config().setAutoRead(false);
         FullHttpRequest held = request.retain();
-        relay.claim(session).whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
+        claim.whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
             try {
                 finish(ctx, handshaker, held, session, failure == null ? result : ClaimResult.UNAVAILABLE, failure);
             } finally {
@@ -113,6 +122,7 @@ final class WebSocketUpgrader {
         if (outcome == ClaimResult.CLAIMED) {
             session.onClosing(() -> relay.release(session));
         }
+        session.markOpen();
         openSessions.add(session);
         if (outcome == ClaimResult.CLAIMED) {
             log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());

@@ -46,6 +46,7 @@ class WebSocketFrameHandlerTest {
 
     private WebSocketSession connect(String id, EmbeddedChannel channel) {
         WebSocketSession session = new WebSocketSession(new PeerId(id), channel, frames, CONNECTED_AT);
+        session.markOpen();
         channel.pipeline().addLast(WebSocketUpgrader.FRAME_HANDLER, new WebSocketFrameHandler(session,
                 new EnvelopeHeaderParser(), new Router(relay, FromCheck.REJECT), relay, openSessions));
         relay.claimNow(session);

@@ -36,6 +36,7 @@ class WebSocketFramePipelineTest {
 
     WebSocketFramePipelineTest() {
         WebSocketSession session = new WebSocketSession(new PeerId("alice"), alice, new ServerFrames(), 0);
+        session.markOpen();
         alice.pipeline()
                 .addLast(WebSocketUpgrader.UTF8_VALIDATOR, new Utf8FrameValidator(true))
                 .addLast(WebSocketUpgrader.AGGREGATOR, new WebSocketFrameAggregator(MAX_MESSAGE_BYTES))

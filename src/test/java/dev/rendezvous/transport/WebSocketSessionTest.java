@@ -40,6 +40,10 @@ class WebSocketSessionTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final WebSocketSession session = new WebSocketSession(new PeerId("bob"), channel, new ServerFrames(), 0);
 
+    {
+        session.markOpen();
+    }
+
     @AfterEach
     void noLeftovers() {
         assertThat(channel.finishAndReleaseAll()).as("unread messages or leaked buffers").isFalse();
@@ -227,5 +231,18 @@ class WebSocketSessionTest {
         assertThat(alice.errors()).isNotEmpty().extracting(SignalError::code).containsOnly(ErrorCode.PEER_UNAVAILABLE);
         assertThat(alice.errors()).hasSizeLessThan(100);
         assertThat(queuedBytes()).isLessThanOrEqualTo(MAX_QUEUED_BYTES);
+    }
+
+    @Test
+    void refusesDeliveriesUntilTheUpgradeHasFinished() {
+        EmbeddedChannel upgrading = new EmbeddedChannel();
+        WebSocketSession pending = new WebSocketSession(new PeerId("carol"), upgrading, new ServerFrames(), 0);
+
+        assertThat(pending.deliver(payload("{\"to\":\"carol\"}"))).isEqualTo(DeliveryResult.CONNECTING);
+        assertThat(upgrading.outboundMessages()).as("nothing written on a channel that is still HTTP").isEmpty();
+
+        pending.markOpen();
+        assertThat(pending.deliver(payload("{\"to\":\"carol\"}"))).isEqualTo(DeliveryResult.QUEUED);
+        assertThat(upgrading.finishAndReleaseAll()).isTrue();
     }
 }
