@@ -90,6 +90,7 @@ public final class Rendezvous implements AutoCloseable {
      */
     public void shutdown(Duration grace) {
         long start = System.nanoTime();
+        server.beginDrain();
         relay.close();
         Duration left = grace.minusNanos(System.nanoTime() - start);
         server.shutdown(left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);

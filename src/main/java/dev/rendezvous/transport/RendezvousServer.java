@@ -60,7 +60,7 @@ public final class RendezvousServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
                 .childHandler(new ServerChannelInitializer(config.handshakeTimeout().toMillis(),
-                        () -> new HttpRequestHandler(upgrader, routes)));
+                        () -> new HttpRequestHandler(upgrader, routes, this::isDraining)));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
@@ -102,13 +102,22 @@ public final class RendezvousServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, closes every socket with 1001 "going away", waits up to {@code grace} for
-     * them to finish closing, then stops the event loops. Returns whether every socket closed in time.
+     * From now on no socket is bound: upgrades are refused with 503 and {@code /healthz} answers
+     * 503, so load balancers and probes see the drain while it lasts.
+     */
+    public void beginDrain() {
+        draining = true;
+    }
+
+    /**
+     * Drains: refuses new sockets (see {@link #beginDrain}), closes every open socket with 1001
+     * "going away", waits up to {@code grace} for them to finish closing, then closes the listening
+     * socket and stops the event loops. The listener stays open during the drain so that health
+     * probes get a 503 rather than a refused connection. Returns whether every socket closed in time.
      */
     public boolean shutdown(Duration grace) {
-        draining = true;
+        beginDrain();
         long deadline = System.nanoTime() + grace.toNanos();
-        serverChannel.close().syncUninterruptibly();
         liveness.close();
         List<WebSocketSession> closing = new ArrayList<>();
         for (WebSocketSession session : openSessions.all()) {
@@ -123,6 +132,7 @@ public final class RendezvousServer implements AutoCloseable {
                 break;
             }
         }
+        serverChannel.close().syncUninterruptibly();
         log.info("stopped: {} sockets closed{}", closing.size(), allClosed ? "" : " (some cut at the grace deadline)");
         acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -36,10 +36,15 @@ class ShutdownTest {
 
             HttpProbe.Response draining = keepAlive.request("GET", "/healthz");
             assertThat(draining.status()).isEqualTo(503);
-            assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
+            // New connections during the drain: probes see 503, and no socket is bound any more.
+            assertThat(HttpProbe.get(port, "/healthz").status()).isEqualTo(503);
+            HttpProbe.Response refused = HttpProbe.upgrade(port, "/websocket/?finger=latecomer");
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.header("upgrade")).isNull();
 
             shutdown.get(5 + 2, TimeUnit.SECONDS);
             assertThat(stubborn.readFrame()).as("connection cut at the end of the drain").isNull();
+            assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
         }
     }
 }
