@@ -1,12 +1,16 @@
 package dev.rendezvous;
 
 import dev.rendezvous.cli.RendezvousCommand;
+import dev.rendezvous.cluster.ClusterSettings;
+import dev.rendezvous.cluster.RedisRelay;
 import dev.rendezvous.config.ServerConfig;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.Relay;
+import dev.rendezvous.transport.DemoPage;
 import dev.rendezvous.transport.HttpEndpoint;
 import dev.rendezvous.transport.RendezvousServer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -34,7 +38,13 @@ public final class Rendezvous implements AutoCloseable {
 
     public static Rendezvous start(ServerConfig config) throws InterruptedException {
         Relay relay = relayFor(config);
-        RendezvousServer server = RendezvousServer.start(config, relay, endpointsFor(config));
+        RendezvousServer server;
+        try {
+            server = RendezvousServer.start(config, relay, endpointsFor(config));
+        } catch (InterruptedException | RuntimeException e) {
+            relay.close();
+            throw e;
+        }
         log.info("rendezvous {} listening on {} transport={} mode={} from-check={} max-message-bytes={} "
                         + "max-outbound-bytes={} ping-interval={} idle-timeout={}",
                 Version.current(), server.address(), server.transportName(),
@@ -44,14 +54,22 @@ public final class Rendezvous implements AutoCloseable {
         return new Rendezvous(config, relay, server);
     }
 
-    /** The one place where single-node and cluster mode are chosen. */
+    /**
+     * The one place where single-node and cluster mode are chosen: with --redis the Redis relay
+     * wraps the local one, so both modes run the same code path on a node.
+     */
     private static Relay relayFor(ServerConfig config) {
-        return new LocalRelay();
+        if (!config.clustered()) {
+            return new LocalRelay();
+        }
+        return RedisRelay.connect(ClusterSettings.from(config), new LocalRelay());
     }
 
     /** Plain-HTTP paths beside /websocket and /healthz. */
     private static Map<String, HttpEndpoint> endpointsFor(ServerConfig config) {
-        return Map.of();
+        Map<String, HttpEndpoint> endpoints = new HashMap<>();
+        endpoints.putAll(DemoPage.endpoints(config.iceServers()));
+        return endpoints;
     }
 
     public RendezvousServer server() {
@@ -66,8 +84,16 @@ public final class Rendezvous implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * Leaves the cluster first (its IDs are released at once, so clients reconnecting elsewhere
+     * find them free), then drains the sockets with 1001.
+     */
     public void shutdown(Duration grace) {
-        server.shutdown(grace);
+        long start = System.nanoTime();
+        server.beginDrain();
+        relay.close();
+        Duration left = grace.minusNanos(System.nanoTime() - start);
+        server.shutdown(left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
     }
 
     @Override

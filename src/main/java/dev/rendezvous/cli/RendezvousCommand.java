@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The command line: flags (each also readable from a {@code RENDEZVOUS_*} environment variable)
@@ -88,6 +91,9 @@ public final class RendezvousCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration leaseTtl;
 
+    @Spec
+    CommandSpec spec;
+
     private final Function<ServerConfig, Integer> run;
 
     public RendezvousCommand(Function<ServerConfig, Integer> run) {
@@ -106,6 +112,12 @@ public final class RendezvousCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run.apply(toConfig());
+        ServerConfig config;
+        try {
+            config = toConfig();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        return run.apply(config);
     }
 }

@@ -4,6 +4,7 @@ import dev.rendezvous.signaling.FromCheck;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Everything a node needs to start, immutable and validated in one place. Defaults are the
@@ -33,6 +34,9 @@ public record ServerConfig(
 
     public static final int DEFAULT_PORT = 8080;
 
+    /** What a cluster node ID may contain: it is part of a Redis channel name and of every lease value. */
+    public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(fromCheck, "fromCheck");
@@ -46,6 +50,16 @@ public record ServerConfig(
         checkPositive("handshakeTimeout", handshakeTimeout);
         checkPositive("shutdownGrace", shutdownGrace);
         checkPositive("leaseTtl", leaseTtl);
+        if (leaseTtl.toMillis() < 300) {
+            throw new IllegalArgumentException("lease ttl must be at least 300ms, got " + leaseTtl);
+        }
+        if (nodeId != null && !NODE_ID.matcher(nodeId).matches()) {
+            throw new IllegalArgumentException(
+                    "node id must be 1-64 characters of letters, digits, '.', '_', ':' or '-', got: " + nodeId);
+        }
+        if (redis != null && !"redis".equals(redis.getScheme()) && !"rediss".equals(redis.getScheme())) {
+            throw new IllegalArgumentException("redis must be a redis:// or rediss:// URI, got: " + redis);
+        }
         if (idleTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("idle timeout (" + idleTimeout
                     + ") must be longer than the ping interval (" + pingInterval + ")");

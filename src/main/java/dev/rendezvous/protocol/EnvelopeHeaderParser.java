@@ -83,13 +83,26 @@ public final class EnvelopeHeaderParser {
             }
             parser.skipChildren();
         }
-        if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+        if (token != JsonToken.END_OBJECT || !atEnd(parser)) {
             throw notJson();
         }
         if (to == null) {
             throw new MalformedEnvelopeException(ErrorCode.MISSING_TO, "message has no string field 'to'");
         }
         return new EnvelopeHeader(to, hasFrom, from);
+    }
+
+    /**
+     * True when only whitespace follows the object. The non-blocking parser (direct buffers) reports
+     * trailing whitespace as one NOT_AVAILABLE before the end even after endOfInput, so without the
+     * second look a message ending in a newline would be bad JSON only when it arrived in a direct buffer.
+     */
+    private static boolean atEnd(JsonParser parser) throws IOException {
+        JsonToken next = parser.nextToken();
+        if (next == JsonToken.NOT_AVAILABLE) {
+            next = parser.nextToken();
+        }
+        return next == null;
     }
 
     private static MalformedEnvelopeException notJson() {

@@ -12,7 +12,12 @@ public enum ErrorCode {
     /** The top-level {@code from} is not the sender's own ID. */
     FROM_MISMATCH("from-mismatch"),
     /** Nobody holds the ID in {@code to} (or it is not a valid ID), or its holder just went away. */
-    PEER_UNAVAILABLE("peer-unavailable");
+    PEER_UNAVAILABLE("peer-unavailable"),
+    /**
+     * Cluster mode: {@code to} is not on this node and the other nodes cannot be reached because
+     * Redis is down. Retrying later can help; the frame carries {@code "peer"}.
+     */
+    CLUSTER_UNAVAILABLE("cluster-unavailable");
 
     private final String wireName;
 

@@ -25,9 +25,24 @@ public final class LocalRelay implements Relay {
 
     @Override
     public void forward(PeerSession sender, PeerId recipient, Payload payload) {
-        if (deliverLocally(recipient, payload) != DeliveryResult.QUEUED) {
+        PeerSession session = registry.find(recipient);
+        if (session == null) {
             sender.sendError(SignalError.peerUnavailable(recipient.value(), "nobody is connected as that id"));
+            return;
         }
+        DeliveryResult result = session.deliver(payload);
+        if (result != DeliveryResult.QUEUED) {
+            sender.sendError(SignalError.peerUnavailable(recipient.value(), undeliverable(result)));
+        }
+    }
+
+    /** The error detail for a recipient that exists but cannot take the message. */
+    public static String undeliverable(DeliveryResult result) {
+        return switch (result) {
+            case OVERLOADED -> "peer was too slow to read and has been disconnected";
+            case CONNECTING -> "peer is still connecting";
+            default -> "peer is disconnecting";
+        };
     }
 
     /**

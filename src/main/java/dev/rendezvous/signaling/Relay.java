@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
  * Binds sessions to IDs and carries messages to them. {@link LocalRelay} is the single-node
  * implementation; a cluster relay wraps it, so one node and many run the same code path.
  */
-public interface Relay {
+public interface Relay extends AutoCloseable {
 
     /** Binds {@code session} to its ID unless another open socket holds it. Atomic. */
     CompletionStage<ClaimResult> claim(PeerSession session);
@@ -22,4 +22,21 @@ public interface Relay {
 
     /** Number of sessions bound on this node. */
     int localSessionCount();
+
+    /**
+     * Whether this node can serve new claims and reach every peer. A single node always can; a
+     * cluster node cannot while its directory (Redis) is unreachable.
+     */
+    default boolean ready() {
+        return true;
+    }
+
+    /**
+     * Gives up this node's hold on its IDs everywhere else and frees what the relay owns. Called
+     * when the node stops, before its sockets are closed, so that a client reconnecting through a
+     * load balancer finds its ID free. Sessions still open keep working among themselves.
+     */
+    @Override
+    default void close() {
+    }
 }

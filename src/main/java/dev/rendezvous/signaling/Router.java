@@ -23,9 +23,14 @@ public final class Router {
         }
         Optional<PeerId> recipient = PeerId.tryParse(header.to());
         if (recipient.isEmpty()) {
-            sender.sendError(SignalError.peerUnavailable(header.to(), "not a valid id"));
+            sender.sendError(SignalError.peerUnavailable(abbreviate(header.to()), "not a valid id"));
             return;
         }
         relay.forward(sender, recipient.get(), payload);
+    }
+
+    /** An invalid {@code to} may be as long as a whole message; echo only as much as an ID can be. */
+    private static String abbreviate(String to) {
+        return to.length() <= PeerId.MAX_UTF8_BYTES ? to : to.substring(0, PeerId.MAX_UTF8_BYTES) + "\u2026";
     }
 }

@@ -3,7 +3,8 @@ package dev.rendezvous.signaling;
 /**
  * One error frame's content, before encoding.
  *
- * @param peer the ID the failed message was addressed to, for {@link ErrorCode#PEER_UNAVAILABLE}; else null
+ * @param peer the ID the failed message was addressed to, for {@link ErrorCode#PEER_UNAVAILABLE} and
+ *             {@link ErrorCode#CLUSTER_UNAVAILABLE}; else null
  */
 public record SignalError(ErrorCode code, String detail, String peer) {
 
@@ -13,5 +14,9 @@ public record SignalError(ErrorCode code, String detail, String peer) {
 
     public static SignalError peerUnavailable(String peer, String detail) {
         return new SignalError(ErrorCode.PEER_UNAVAILABLE, detail, peer);
+    }
+
+    public static SignalError clusterUnavailable(String peer, String detail) {
+        return new SignalError(ErrorCode.CLUSTER_UNAVAILABLE, detail, peer);
     }
 }

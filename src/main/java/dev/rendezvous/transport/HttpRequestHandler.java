@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Dispatches a connection's HTTP requests by exact path: the WebSocket endpoint, or one of the
@@ -17,10 +18,16 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private final WebSocketUpgrader upgrader;
     private final Map<String, HttpEndpoint> endpoints;
+    private final BooleanSupplier draining;
 
-    HttpRequestHandler(WebSocketUpgrader upgrader, Map<String, HttpEndpoint> endpoints) {
+    HttpRequestHandler(WebSocketUpgrader upgrader, Map<String, HttpEndpoint> endpoints, BooleanSupplier draining) {
         this.upgrader = upgrader;
         this.endpoints = endpoints;
+        this.draining = draining;
+    }
+
+    HttpRequestHandler(WebSocketUpgrader upgrader, Map<String, HttpEndpoint> endpoints) {
+        this(upgrader, endpoints, () -> false);
     }
 
     @Override
@@ -40,6 +47,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         } else if (!HttpMethod.GET.equals(request.method())
                 && !(endpoint != null && HttpMethod.HEAD.equals(request.method()))) {
             HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
+        } else if (websocket && draining.getAsBoolean()) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down");
         } else if (websocket) {
             upgrader.upgrade(ctx, request, rawQuery);
         } else {

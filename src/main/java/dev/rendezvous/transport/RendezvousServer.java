@@ -40,13 +40,15 @@ public final class RendezvousServer implements AutoCloseable {
         this.config = config;
         this.transport = IoTransport.best();
         this.acceptor = transport.newGroup(1, "rendezvous-accept");
-        this.workers = transport.newGroup(ioThreads(config), "rendezvous-io");
+        int ioThreads = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+        this.workers = transport.newGroup(ioThreads, "rendezvous-io");
 
         Router router = new Router(relay, config.fromCheck());
         WebSocketUpgrader upgrader = new WebSocketUpgrader(config.maxMessageBytes(), new EnvelopeHeaderParser(),
                 new ServerFrames(), router, relay, openSessions);
         Map<String, HttpEndpoint> endpoints = new HashMap<>(extraEndpoints);
         endpoints.put("/healthz", new HealthEndpoint(this::isDraining));
+        endpoints.put("/readyz", new ReadinessEndpoint(this::isDraining, relay));
         Map<String, HttpEndpoint> routes = Map.copyOf(endpoints);
 
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -58,7 +60,7 @@ public final class RendezvousServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
                 .childHandler(new ServerChannelInitializer(config.handshakeTimeout().toMillis(),
-                        () -> new HttpRequestHandler(upgrader, routes)));
+                        () -> new HttpRequestHandler(upgrader, routes, this::isDraining)));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
@@ -67,15 +69,6 @@ public final class RendezvousServer implements AutoCloseable {
             throw e;
         }
         this.liveness = new LivenessMonitor(openSessions, config.pingInterval(), config.idleTimeout());
-    }
-
-    /**
-     * One event loop per core the process may run on. Netty's own default for 0 is two per core,
-     * which on a pinned or small machine splits the sockets over loops that share one core, so a
-     * message between two sockets on different loops costs a task hand-off and a wake-up.
-     */
-    private static int ioThreads(ServerConfig config) {
-        return config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
     }
 
     /** Binds and starts serving; the returned server is listening. */
@@ -109,13 +102,22 @@ public final class RendezvousServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, closes every socket with 1001 "going away", waits up to {@code grace} for
-     * them to finish closing, then stops the event loops. Returns whether every socket closed in time.
+     * From now on no socket is bound: upgrades are refused with 503 and {@code /healthz} answers
+     * 503, so load balancers and probes see the drain while it lasts.
+     */
+    public void beginDrain() {
+        draining = true;
+    }
+
+    /**
+     * Drains: refuses new sockets (see {@link #beginDrain}), closes every open socket with 1001
+     * "going away", waits up to {@code grace} for them to finish closing, then closes the listening
+     * socket and stops the event loops. The listener stays open during the drain so that health
+     * probes get a 503 rather than a refused connection. Returns whether every socket closed in time.
      */
     public boolean shutdown(Duration grace) {
-        draining = true;
+        beginDrain();
         long deadline = System.nanoTime() + grace.toNanos();
-        serverChannel.close().syncUninterruptibly();
         liveness.close();
         List<WebSocketSession> closing = new ArrayList<>();
         for (WebSocketSession session : openSessions.all()) {
@@ -130,6 +132,7 @@ public final class RendezvousServer implements AutoCloseable {
                 break;
             }
         }
+        serverChannel.close().syncUninterruptibly();
         log.info("stopped: {} sockets closed{}", closing.size(), allClosed ? "" : " (some cut at the grace deadline)");
         acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);

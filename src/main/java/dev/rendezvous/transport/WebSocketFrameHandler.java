@@ -14,6 +14,7 @@ import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -99,8 +100,12 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof TooLongFrameException) {
             log.debug("peer={} sent a message over the size limit", session.id());
             session.close(CloseReason.MESSAGE_TOO_BIG);
+        } else if (cause instanceof CorruptedWebSocketFrameException corrupt
+                && corrupt.closeStatus().code() == CloseReason.MESSAGE_TOO_BIG.code()) {
+            log.debug("peer={} sent a frame over the size limit", session.id());
+            session.closeAfterViolation(CloseReason.MESSAGE_TOO_BIG);
         } else if (cause instanceof CorruptedFrameException) {
-            // The frame decoder or UTF-8 validator has already sent the close frame (1002, 1007, 1009).
+            // The UTF-8 validator has already sent 1007; any other frame violation is a 1002.
             log.debug("peer={} protocol violation: {}", session.id(), cause.getMessage());
             ctx.close();
         } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {

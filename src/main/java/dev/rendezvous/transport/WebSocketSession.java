@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -42,11 +43,13 @@ final class WebSocketSession implements PeerSession {
     private final Channel channel;
     private final ServerFrames frames;
     private volatile int closing;
+    private volatile boolean open;
     /** Touched only on the channel's event loop. */
     private boolean flushPending;
     private final Runnable flush = this::flushNow;
     private volatile long lastInboundNanos;
     private long lastPingNanos;
+    private volatile Runnable releaseId = () -> { };
 
     WebSocketSession(PeerId id, Channel channel, ServerFrames frames, long nowNanos) {
         this.id = id;
@@ -123,6 +126,9 @@ final class WebSocketSession implements PeerSession {
         if (closing != 0 || !channel.isActive()) {
             return DeliveryResult.CLOSED;
         }
+        if (!open) {
+            return DeliveryResult.CONNECTING;
+        }
         if (!channel.isWritable()) {
             log.info("peer={} outbound queue full, closing as too slow", id);
             close(CloseReason.TOO_SLOW);
@@ -138,7 +144,12 @@ final class WebSocketSession implements PeerSession {
      */
     @Override
     public void close(CloseReason reason) {
-        if (!CLOSING.compareAndSet(this, 0, 1)) {
+        if (!startClosing()) {
+            return;
+        }
+        if (!open) {
+            // Still plain HTTP: there is no WebSocket to send a close frame on.
+            channel.close();
             return;
         }
         log.debug("peer={} closing code={} reason={}", id, reason.code(), reason.reason());
@@ -146,13 +157,59 @@ final class WebSocketSession implements PeerSession {
         channel.eventLoop().schedule(() -> channel.close(), FORCE_CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Closes after the frame decoder gave up on the input. The decoder now discards every byte, so
+     * the peer's close reply can never be read: send the close frame, then FIN, and keep reading
+     * (discarding) until the peer hangs up or the deadline. Hanging up at once, with the rest of an
+     * oversized frame unread, would make the kernel send a reset that destroys the close frame.
+     */
+    void closeAfterViolation(CloseReason reason) {
+        if (!startClosing()) {
+            return;
+        }
+        log.debug("peer={} closing after a protocol violation code={}", id, reason.code());
+        channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason())).addListener(written -> {
+            if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            }
+        });
+        channel.eventLoop().schedule(() -> channel.close(), FORCE_CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
     /** The peer sent a close frame: echo it and hang up, or hang up if we had asked first. */
     void closeByPeer(CloseWebSocketFrame frame) {
-        if (CLOSING.compareAndSet(this, 0, 1)) {
+        if (startClosing()) {
             channel.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
         }
+    }
+
+    /**
+     * Called on the channel's event loop once the 101 is written and the frame pipeline is in
+     * place: from then on frames written to the channel are encoded as WebSocket frames. Before it,
+     * the ID may already be bound (the claim comes first) but deliveries are refused.
+     */
+    void markOpen() {
+        open = true;
+    }
+
+    /** What frees this socket's ID; run once, when closing starts. */
+    void onClosing(Runnable releaseId) {
+        this.releaseId = releaseId;
+    }
+
+    /**
+     * Marks the session closing and frees its ID at once rather than when the TCP connection ends:
+     * a closing socket takes no more messages, and a client reconnecting after a refresh or a
+     * network change must not find its own ID taken while the old close handshake runs out.
+     */
+    private boolean startClosing() {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        releaseId.run();
+        return true;
     }
 
     boolean isClosing() {

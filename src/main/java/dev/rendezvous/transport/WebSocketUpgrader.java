@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,10 @@ final class WebSocketUpgrader {
                 .maxFramePayloadLength(maxMessageBytes)
                 .allowExtensions(false)
                 .allowMaskMismatch(false)
-                .closeOnProtocolViolation(true)
+                // The frame handler closes instead (WebSocketSession.closeAfterViolation): the decoder
+                // would hang up with the oversized frame's bytes unread, and the kernel's reset then
+                // destroys the 1009 close frame before a browser reads it (Chrome reports 1006).
+                .closeOnProtocolViolation(false)
                 .build();
         this.maxMessageBytes = maxMessageBytes;
         this.parser = parser;
@@ -78,36 +82,59 @@ final class WebSocketUpgrader {
         }
         Channel channel = ctx.channel();
         WebSocketSession session = new WebSocketSession(finger.id(), channel, frames, System.nanoTime());
-        handshaker.handshake(channel, request);
+        // Claim before the 101 goes out, so that a client holding a 101 is already reachable by
+        // its ID. Nothing is read from the socket until the claim (remote in a cluster) is decided.
+        CompletableFuture<ClaimResult> claim = relay.claim(session).toCompletableFuture();
+        if (claim.isDone()) {
+            // The single-node claim is decided at once: bind, answer 101 and swap the pipeline in
+            // one event-loop task, so no write from another loop can slip in between.
+            ClaimResult outcome = claim.isCompletedExceptionally() ? ClaimResult.UNAVAILABLE : claim.join();
+            finish(ctx, handshaker, request, session, outcome, null);
+            return;
+        }
+        channel.config().setAutoRead(false);
+        FullHttpRequest held = request.retain();
+        claim.whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
+            try {
+                finish(ctx, handshaker, held, session, failure == null ? result : ClaimResult.UNAVAILABLE, failure);
+            } finally {
+                held.release();
+            }
+        }));
+    }
 
+    private void finish(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, FullHttpRequest request,
+            WebSocketSession session, ClaimResult outcome, Throwable failure) {
+        Channel channel = ctx.channel();
+        if (!channel.isActive()) {
+            if (outcome == ClaimResult.CLAIMED) {
+                relay.release(session);
+            }
+            return;
+        }
+        handshaker.handshake(channel, request);
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(ServerChannelInitializer.HANDSHAKE_DEADLINE);
         pipeline.addLast(UTF8_VALIDATOR, new Utf8FrameValidator(true));
         pipeline.addLast(AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
         pipeline.addLast(FRAME_HANDLER, new WebSocketFrameHandler(session, parser, router, relay, openSessions));
         pipeline.remove(ctx.handler());
+        if (outcome == ClaimResult.CLAIMED) {
+            session.onClosing(() -> relay.release(session));
+        }
+        session.markOpen();
         openSessions.add(session);
-
-        // Hold inbound frames until the claim is decided; a cluster claim completes later.
-        channel.config().setAutoRead(false);
-        relay.claim(session).whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
-            ClaimResult outcome = failure == null ? result : ClaimResult.UNAVAILABLE;
-            if (outcome == ClaimResult.CLAIMED && !channel.isActive()) {
-                relay.release(session);
-            } else if (outcome == ClaimResult.CLAIMED) {
-                log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());
-                channel.config().setAutoRead(true);
-            } else {
-                boolean taken = outcome == ClaimResult.TAKEN;
-                if (taken) {
-                    log.debug("peer={} refused: id taken", session.id());
-                } else {
-                    log.warn("peer={} refused: id directory unavailable", session.id(), failure);
-                }
-                session.close(taken ? CloseReason.ID_TAKEN : CloseReason.DIRECTORY_UNAVAILABLE);
-                // Read on so the client's close reply ends the connection; its messages are ignored.
-                channel.config().setAutoRead(true);
-            }
-        }));
+        if (outcome == ClaimResult.CLAIMED) {
+            log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());
+        } else if (outcome == ClaimResult.TAKEN) {
+            log.debug("peer={} refused: id taken", session.id());
+            session.close(CloseReason.ID_TAKEN);
+        } else {
+            log.warn("peer={} refused: id directory unavailable", session.id(), failure);
+            session.close(CloseReason.DIRECTORY_UNAVAILABLE);
+        }
+        // A refused socket reads on too, so the client's close reply ends the connection; the frame
+        // handler ignores anything else it sends.
+        channel.config().setAutoRead(true);
     }
 }

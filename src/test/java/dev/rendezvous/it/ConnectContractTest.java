@@ -87,7 +87,7 @@ class ConnectContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/", "/ws?finger=a", "/websocket/extra?finger=a", "/websockets?finger=a", "/favicon.ico"})
+    @ValueSource(strings = {"/ws?finger=a", "/websocket/extra?finger=a", "/websockets?finger=a", "/favicon.ico"})
     void answersOtherPathsWith404(String pathAndQuery) throws Exception {
         assertThat(HttpProbe.upgrade(server.port(), pathAndQuery).status()).isEqualTo(404);
     }

@@ -6,8 +6,8 @@ import dev.rendezvous.signaling.FromCheck;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,15 +15,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Wire contract items 3 and 4: anti-spoofing and error frames, after which the socket still works. */
 class ErrorFrameTest {
 
-    private static TestServer server;
+    /** A node per test, so that IDs released by one test's sockets cannot race the next test's claims. */
+    private TestServer server;
 
-    @BeforeAll
-    static void start() throws Exception {
+    @BeforeEach
+    void start() throws Exception {
         server = TestServer.start();
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         server.close();
     }
 

@@ -6,23 +6,24 @@ import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Wire contract item 6: size, type and encoding limits close only the offending socket. */
 class LimitsTest {
 
     private static final int LIMIT = 4096;
-    private static TestServer server;
+    /** A node per test, so that IDs released by one test's sockets cannot race the next test's claims. */
+    private TestServer server;
 
-    @BeforeAll
-    static void start() throws Exception {
+    @BeforeEach
+    void start() throws Exception {
         server = TestServer.start(TestServer.config().maxMessageBytes(LIMIT).build());
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         server.close();
     }
 
@@ -116,6 +117,7 @@ class LimitsTest {
             RawWebSocket.Frame close = offender.readUntilClose();
             assertThat(close).isNotNull();
             assertThat(close.closeCode()).isEqualTo(1007);
+            assertThat(bystander.poll(java.time.Duration.ofMillis(100))).isNull();
         }
     }
 }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /** Wire contract item 7: pings keep healthy idle sockets; silent ones are closed and their IDs freed. */
 class LivenessTest {
 
-    private static final Duration PING = Duration.ofMillis(200);
-    private static final Duration IDLE = Duration.ofMillis(700);
+    private static final Duration PING = Duration.ofMillis(250);
+    private static final Duration IDLE = Duration.ofMillis(1000);
     private static TestServer server;
 
     @BeforeAll
@@ -63,6 +63,20 @@ class LivenessTest {
         try (TestClient again = TestClient.connect(server.port(), "silent")) {
             again.send("{\"to\":\"silent\"}");
             assertThat(again.receive()).isEqualTo("{\"to\":\"silent\"}");
+        }
+    }
+
+    @Test
+    void freesTheIdAsSoonAsTheCloseIsSentNotWhenTheConnectionEnds() throws Exception {
+        try (RawWebSocket vanished = RawWebSocket.connect(server.port(), "vanished")) {
+            assertThat(vanished.readUntilClose().closeCode()).isEqualTo(4408);
+            // The old connection is still open (its close handshake waits up to 3 s for a reply),
+            // yet the client reconnecting after a network change gets its ID back at once.
+            try (TestClient back = TestClient.connect(server.port(), "vanished")) {
+                back.send("{\"to\":\"vanished\"}");
+                assertThat(back.receive()).isEqualTo("{\"to\":\"vanished\"}");
+            }
+            assertThat(vanished.socket().isClosed()).isFalse();
         }
     }
 }

@@ -1,0 +1,274 @@
+package dev.rendezvous.cluster;
+
+import dev.rendezvous.signaling.ClaimResult;
+import dev.rendezvous.signaling.DeliveryResult;
+import dev.rendezvous.signaling.LocalRelay;
+import dev.rendezvous.signaling.Payload;
+import dev.rendezvous.signaling.PeerId;
+import dev.rendezvous.signaling.PeerSession;
+import dev.rendezvous.signaling.Relay;
+import dev.rendezvous.signaling.SignalError;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster relay: wraps the node's {@link LocalRelay} and adds what one node cannot do alone.
+ * Local first: a claim is decided on the node before Redis is asked, and a message for a local ID
+ * never leaves the node. Only claims (a lease in Redis) and messages for IDs held elsewhere (a
+ * PUBLISH on the holder's node channel) go through Redis.
+ *
+ * <p>While Redis is unreachable: local sockets keep talking; a message for a non-local ID gets a
+ * {@code cluster-unavailable} error frame; a new claim is refused (close 1013) because it cannot
+ * be known to be unique — uniqueness over availability. The connections come back by themselves
+ * and the {@link LeaseKeeper} re-asserts the node's leases.
+ */
+public final class RedisRelay implements Relay {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisRelay.class);
+
+    /** The detail of {@code peer-unavailable} when nobody holds the ID, as on a single node. */
+    private static final String NOBODY = "nobody is connected as that id";
+
+    private final LocalRelay local;
+    private final ClusterSettings settings;
+    private final NodeId self;
+    private final LeaseTokens tokens;
+    private final ConcurrentMap<PeerId, Lease> leases = new ConcurrentHashMap<>();
+    private final RedisLink link;
+    private final IdDirectory directory;
+    private final ClusterBus bus;
+    private final RemoteRoutes routes;
+    private final LeaseKeeper keeper;
+    private volatile boolean closed;
+
+    private RedisRelay(LocalRelay local, ClusterSettings settings) {
+        this.local = local;
+        this.settings = settings;
+        this.self = settings.node();
+        this.tokens = new LeaseTokens(self);
+        this.link = RedisLink.open(settings);
+        this.directory = new IdDirectory(link.commands(), settings.leaseTtl());
+        this.bus = new ClusterBus(link.commands(), new BusReturns());
+        this.routes = new RemoteRoutes(directory, self, settings.routeCacheSize(), new CrossNodeDispatch());
+        this.keeper = new LeaseKeeper(leases, directory, settings.renewInterval(), self);
+    }
+
+    /** Connects to Redis (blocking: call at startup) and joins the cluster as {@code settings.node()}. */
+    public static RedisRelay connect(ClusterSettings settings, LocalRelay local) {
+        RedisRelay relay = new RedisRelay(local, settings);
+        try {
+            relay.link.listen(ClusterKeys.nodeChannel(relay.self), (channel, frame) -> relay.onBusFrame(frame));
+        } catch (RuntimeException e) {
+            relay.link.close();
+            throw e;
+        }
+        relay.keeper.start();
+        log.info("cluster node={} redis={} lease-ttl={}", settings.node(), settings.redisAddress(),
+                settings.leaseTtl());
+        return relay;
+    }
+
+    public NodeId nodeId() {
+        return self;
+    }
+
+    @Override
+    public CompletionStage<ClaimResult> claim(PeerSession session) {
+        if (closed) {
+            return CompletableFuture.completedFuture(ClaimResult.UNAVAILABLE);
+        }
+        if (local.claimNow(session) == ClaimResult.TAKEN) {
+            return CompletableFuture.completedFuture(ClaimResult.TAKEN);
+        }
+        Lease lease = new Lease(session, ClusterKeys.idKey(session.id()), tokens.next());
+        return directory.acquire(lease.key(), lease.token()).handle((acquired, failure) -> {
+            if (failure != null) {
+                local.release(session);
+                log.debug("peer={} claim failed: {}", session.id(), failure.toString());
+                // A timed-out SET may still have landed; take it back rather than block the ID for a TTL.
+                directory.release(lease.key(), lease.token());
+                return ClaimResult.UNAVAILABLE;
+            }
+            if (!acquired) {
+                local.release(session);
+                return ClaimResult.TAKEN;
+            }
+            leases.put(session.id(), lease);
+            // The socket may have closed while Redis answered; its release found no lease to free.
+            if (local.find(session.id()) != session && leases.remove(session.id(), lease)) {
+                directory.release(lease.key(), lease.token());
+            }
+            return ClaimResult.CLAIMED;
+        });
+    }
+
+    @Override
+    public void release(PeerSession session) {
+        local.release(session);
+        Lease lease = leases.get(session.id());
+        if (lease != null && lease.session() == session && leases.remove(session.id(), lease) && !closed) {
+            directory.release(lease.key(), lease.token()).whenComplete((freed, failure) -> {
+                if (failure != null) {
+                    log.debug("peer={} lease left to expire: {}", session.id(), failure.toString());
+                }
+            });
+        }
+    }
+
+    @Override
+    public void forward(PeerSession sender, PeerId recipient, Payload payload) {
+        PeerSession here = local.find(recipient);
+        if (here != null) {
+            DeliveryResult result = here.deliver(payload);
+            if (result != DeliveryResult.QUEUED) {
+                sender.sendError(SignalError.peerUnavailable(recipient.value(), LocalRelay.undeliverable(result)));
+            }
+            return;
+        }
+        if (closed) {
+            sender.sendError(SignalError.clusterUnavailable(recipient.value(), "this node is leaving the cluster"));
+            return;
+        }
+        byte[] frame = ClusterEnvelope.message(self, recipient, sender.id(), payload);
+        routes.send(new RemoteRoutes.Outbound(sender, recipient, frame));
+    }
+
+    @Override
+    public int localSessionCount() {
+        return local.localSessionCount();
+    }
+
+    @Override
+    public boolean ready() {
+        return !closed && link.isConnected();
+    }
+
+    /** Runs a lease renewal round now; for tests that cannot wait a third of the TTL. */
+    CompletableFuture<Void> renewLeasesNow() {
+        return keeper.renewNow();
+    }
+
+    int leaseCount() {
+        return leases.size();
+    }
+
+    /** Called on a Lettuce I/O thread for each frame on this node's channel, in arrival order. */
+    private void onBusFrame(byte[] frame) {
+        try {
+            BusFrame.decode(frame, this::onEnvelope);
+        } catch (IllegalArgumentException e) {
+            log.warn("dropped a malformed cluster frame ({} bytes): {}", frame.length, e.getMessage());
+        }
+    }
+
+    private void onEnvelope(ClusterEnvelope envelope) {
+        switch (envelope.kind()) {
+            case MESSAGE -> deliverFromCluster(envelope);
+            case MISS -> missReported(envelope);
+        }
+    }
+
+    private void deliverFromCluster(ClusterEnvelope envelope) {
+        PeerSession recipient = local.find(envelope.recipient());
+        DeliveryResult result = recipient == null ? null : recipient.deliver(envelope.payload());
+        if (result != DeliveryResult.QUEUED) {
+            String detail = result == null ? NOBODY : LocalRelay.undeliverable(result);
+            byte[] miss = ClusterEnvelope.miss(self, envelope.recipient(), envelope.sender(), detail);
+            bus.send(envelope.origin(), new RemoteRoutes.Outbound(null, envelope.recipient(), miss));
+        }
+    }
+
+    private void missReported(ClusterEnvelope envelope) {
+        routes.invalidate(envelope.recipient(), envelope.origin());
+        PeerSession sender = local.find(envelope.sender());
+        if (sender != null) {
+            String detail = new String(envelope.payload().toByteArray(), StandardCharsets.UTF_8);
+            String peer = envelope.recipient().value();
+            sender.sendError(SignalError.peerUnavailable(peer, detail.isEmpty() ? NOBODY : detail));
+        }
+    }
+
+    /**
+     * Frees every lease this node holds in a few scripts, waits for Redis to confirm (bounded),
+     * then disconnects. Runs before the sockets are closed: a client that reconnects through the
+     * load balancer the moment it reads "going away" must find its ID free on the next node.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        keeper.close();
+        List<Lease> held = new ArrayList<>(leases.values());
+        leases.clear();
+        List<CompletableFuture<Long>> batches = new ArrayList<>();
+        for (int from = 0; from < held.size(); from += IdDirectory.BATCH) {
+            batches.add(directory.releaseAll(held.subList(from, Math.min(held.size(), from + IdDirectory.BATCH)))
+                    .toCompletableFuture());
+        }
+        long freed = 0;
+        try {
+            CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))
+                    .get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            for (CompletableFuture<Long> batch : batches) {
+                freed += batch.join();
+            }
+            log.info("left the cluster: released {} of {} id leases", freed, held.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("left the cluster without releasing {} id leases (they expire within {}): {}",
+                    held.size(), settings.leaseTtl(), e.toString());
+        }
+        link.close();
+    }
+
+    /** Where cross-node messages go once their route is known, and the answers when it is not. */
+    private final class CrossNodeDispatch implements RemoteRoutes.Dispatch {
+
+        @Override
+        public void publish(NodeId node, RemoteRoutes.Outbound message) {
+            bus.send(node, message);
+        }
+
+        @Override
+        public void unknown(RemoteRoutes.Outbound message) {
+            message.sender().sendError(
+                    SignalError.peerUnavailable(message.recipient().value(), NOBODY));
+        }
+
+        @Override
+        public void unreachable(RemoteRoutes.Outbound message, String why) {
+            message.sender().sendError(SignalError.clusterUnavailable(message.recipient().value(), why));
+        }
+    }
+
+    /** Envelopes the bus could not hand to their node. Miss notices have no sender and are dropped. */
+    private final class BusReturns implements ClusterBus.Returns {
+
+        @Override
+        public void nodeGone(NodeId node, RemoteRoutes.Outbound message) {
+            routes.invalidate(message.recipient(), node);
+            if (message.sender() != null) {
+                message.sender().sendError(
+                        SignalError.peerUnavailable(message.recipient().value(), NOBODY));
+            }
+        }
+
+        @Override
+        public void unreachable(RemoteRoutes.Outbound message, String why) {
+            if (message.sender() != null) {
+                message.sender().sendError(SignalError.clusterUnavailable(message.recipient().value(), why));
+            }
+        }
+    }
+}

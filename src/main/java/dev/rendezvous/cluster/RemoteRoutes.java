@@ -1,0 +1,144 @@
+package dev.rendezvous.cluster;
+
+import dev.rendezvous.signaling.PeerId;
+import dev.rendezvous.signaling.PeerSession;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Which node holds each remote ID: a bounded cache over the directory, filled by {@code GET} on
+ * first use and dropped when the holder turns out to be gone.
+ *
+ * <p>Order per sender→recipient pair is kept while a lookup is in flight: messages for an ID
+ * whose route is being looked up wait behind the lookup, and are published in arrival order, in
+ * the same atomic step that installs the route, so a later message can never overtake them.
+ */
+final class RemoteRoutes {
+
+    /** Messages that may wait for one lookup; more means Redis is too slow to be worth queueing for. */
+    static final int MAX_WAITING = 1024;
+
+    /** One envelope on its way to another node; {@code sender} is null for a miss notice. */
+    record Outbound(PeerSession sender, PeerId recipient, byte[] frame) {
+    }
+
+    /** What becomes of a message once its route is known. */
+    interface Dispatch {
+        void publish(NodeId node, Outbound message);
+
+        /** Nobody in the cluster holds the recipient. */
+        void unknown(Outbound message);
+
+        /** The directory could not be asked. */
+        void unreachable(Outbound message, String why);
+    }
+
+    private sealed interface Route permits Known, Lookup {
+    }
+
+    /**
+     * A cached route. Invalidation only marks it stale (a plain read and a volatile write), so it
+     * is safe from anywhere — even from inside {@code compute}, where a publish may be refused
+     * on the spot and report back synchronously.
+     */
+    private static final class Known implements Route {
+        final NodeId node;
+        volatile boolean stale;
+
+        Known(NodeId node) {
+            this.node = node;
+        }
+    }
+
+    /** Guarded by the map's per-key lock: only touched inside {@code compute}. */
+    private record Lookup(List<Outbound> waiting) implements Route {
+    }
+
+    private final ConcurrentMap<PeerId, Route> routes = new ConcurrentHashMap<>();
+    private final IdDirectory directory;
+    private final NodeId self;
+    private final int capacity;
+    private final Dispatch dispatch;
+
+    RemoteRoutes(IdDirectory directory, NodeId self, int capacity, Dispatch dispatch) {
+        this.directory = directory;
+        this.self = self;
+        this.capacity = capacity;
+        this.dispatch = dispatch;
+    }
+
+    void send(Outbound message) {
+        boolean[] startLookup = {false};
+        boolean[] overflow = {false};
+        routes.compute(message.recipient(), (id, route) -> {
+            if (route instanceof Known known && !known.stale) {
+                dispatch.publish(known.node, message);
+                return known;
+            }
+            Lookup lookup = route instanceof Lookup pending ? pending : null;
+            if (lookup == null) {
+                lookup = new Lookup(new ArrayList<>(4));
+                startLookup[0] = true;
+            } else if (lookup.waiting().size() >= MAX_WAITING) {
+                overflow[0] = true;
+                return lookup;
+            }
+            lookup.waiting().add(message);
+            return lookup;
+        });
+        if (overflow[0]) {
+            dispatch.unreachable(message, "id directory too slow");
+        } else if (startLookup[0]) {
+            PeerId recipient = message.recipient();
+            directory.lookup(ClusterKeys.idKey(recipient))
+                    .whenComplete((owner, failure) -> resolved(recipient, owner, failure));
+        }
+    }
+
+    /** Forgets the route to {@code recipient} if it still points at {@code node}; the next message looks it up. */
+    void invalidate(PeerId recipient, NodeId node) {
+        if (routes.get(recipient) instanceof Known known && known.node.equals(node)) {
+            known.stale = true;
+        }
+    }
+
+    int size() {
+        return routes.size();
+    }
+
+    private void resolved(PeerId recipient, byte[] owner, Throwable failure) {
+        NodeId node = failure == null ? ClusterKeys.ownerOf(owner) : null;
+        routes.compute(recipient, (id, route) -> {
+            List<Outbound> waiting = ((Lookup) route).waiting();
+            if (failure != null) {
+                waiting.forEach(m -> dispatch.unreachable(m, "id directory unreachable"));
+                return null;
+            }
+            // Our own node in the directory but not in the local registry: the holder just left.
+            if (node == null || node.equals(self)) {
+                waiting.forEach(dispatch::unknown);
+                return null;
+            }
+            waiting.forEach(m -> dispatch.publish(node, m));
+            return new Known(node);
+        });
+        if (routes.size() > capacity) {
+            evictSome();
+        }
+    }
+
+    /** Drops about a tenth of the known routes, stale ones included; they are refetched on next use. Keeps lookups. */
+    private void evictSome() {
+        int toDrop = Math.max(1, capacity / 10);
+        Iterator<Route> it = routes.values().iterator();
+        while (toDrop > 0 && it.hasNext()) {
+            if (it.next() instanceof Known) {
+                it.remove();
+                toDrop--;
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+// Rendezvous browser client: one ES module, no dependencies, no build step.
+//
+// Speaks the seed protocol exactly: it opens /websocket/?finger=<ID> on the page's own host and
+// sends {to, from, type, sdp}. On top of that it turns server error frames and close codes into
+// typed events with plain-language reasons, and reconnects by itself after a drop. Peers using the
+// seed's raw WebSocket code interoperate with it unchanged. API: docs/BROWSER.md.
+
+/** What each close code means to a user, and whether connecting again can help. */
+export const CLOSE_REASONS = Object.freeze({
+  1000: { reason: 'closed normally', reconnect: false },
+  1001: { reason: 'server going away (restart or shutdown)', reconnect: true },
+  1003: { reason: 'binary messages are not supported', reconnect: false },
+  1006: { reason: 'connection lost', reconnect: true },
+  1007: { reason: 'message was not valid UTF-8', reconnect: false },
+  1008: { reason: 'refused by server policy', reconnect: false },
+  1009: { reason: 'message too big', reconnect: false },
+  1011: { reason: 'server error', reconnect: true },
+  1013: { reason: 'server busy, try again later', reconnect: true },
+  4408: { reason: 'idle timeout: nothing heard from this browser', reconnect: true },
+  4409: { reason: 'ID in use: another connection holds this ID', reconnect: false },
+});
+
+/** Explains a close code; unknown codes are retried, except 4400–4499 (the client's own fault). */
+export function describeClose(code) {
+  const known = CLOSE_REASONS[code];
+  if (known) return { code, ...known };
+  const clientFault = code >= 4400 && code < 4500;
+  return { code, reason: `closed with code ${code}`, reconnect: !clientFault };
+}
+
+/** The server's own ID rule: 1–256 bytes of UTF-8 and no control characters. */
+export function validateId(id) {
+  if (typeof id !== 'string' || id.length === 0) return 'an ID cannot be empty';
+  if (new TextEncoder().encode(id).length > 256) return 'an ID is at most 256 bytes';
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(id)) return 'an ID cannot contain control characters';
+  return null;
+}
+
+/** A relayed message from a peer: `message` is the parsed JSON, `data` the exact text received. */
+export class SignalEvent extends Event {
+  constructor(type, message, data) {
+    super(type);
+    this.message = message;
+    this.data = data;
+    this.peer = typeof message.from === 'string' ? message.from : null;
+    this.signalType = message.type;
+    this.size = new TextEncoder().encode(data).length;
+  }
+}
+
+/** A server error frame: `error` is the code (peer-unavailable, bad-json, missing-to, from-mismatch). */
+export class ServerErrorEvent extends Event {
+  constructor(type, frame) {
+    super(type);
+    this.frame = frame;
+    this.error = frame.error;
+    this.detail = frame.detail ?? '';
+    this.peer = frame.peer ?? null;
+  }
+}
+
+/** The socket closed; `willReconnect` and `delayMs` say what happens next. */
+export class CloseEvent extends Event {
+  constructor(code, serverReason, explained, willReconnect, delayMs) {
+    super('close');
+    this.code = code;
+    this.serverReason = serverReason;
+    this.reason = explained.reason;
+    this.willReconnect = willReconnect;
+    this.delayMs = delayMs;
+  }
+}
+
+const DEFAULTS = Object.freeze({
+  url: null,
+  initialDelayMs: 500,
+  maxDelayMs: 15000,
+  stableAfterMs: 5000,
+  autoConnect: true,
+});
+
+/**
+ * A signaling connection bound to one ID.
+ *
+ * Events: 'statechange', 'open', 'message' (every peer message) and one named after its type
+ * ('offer', 'answer', 'candidate', …), 'sent', 'server-error' plus one per error code
+ * ('peer-unavailable', …), 'mixup', 'close', 'reconnecting'.
+ */
+export class RendezvousClient extends EventTarget {
+  #options;
+  #socket = null;
+  #state = 'idle';
+  #attempt = 0;
+  #timer = null;
+  #openedAt = 0;
+  #lastClose = null;
+  #onOnline = () => this.reconnectNow();
+
+  constructor(id, options = {}) {
+    super();
+    const problem = validateId(id);
+    if (problem) throw new TypeError(problem);
+    this.id = id;
+    this.#options = { ...DEFAULTS, ...options };
+    if (this.#options.autoConnect) queueMicrotask(() => this.#state === 'idle' && this.connect());
+  }
+
+  /** 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed' */
+  get state() { return this.#state; }
+
+  /** Why the last socket closed ({code, reason, reconnect}), or null. */
+  get lastClose() { return this.#lastClose; }
+
+  get url() {
+    if (this.#options.url) return this.#options.url;
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${scheme}//${location.host}/websocket/?finger=${encodeURIComponent(this.id)}`;
+  }
+
+  connect() {
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#socket) return;
+    globalThis.addEventListener?.('online', this.#onOnline);
+    this.#setState(this.#attempt === 0 ? 'connecting' : 'reconnecting');
+    const socket = new WebSocket(this.url);
+    this.#socket = socket;
+    socket.onopen = () => {
+      this.#openedAt = performance.now();
+      this.#lastClose = null;
+      this.#setState('open');
+      this.dispatchEvent(new Event('open'));
+    };
+    socket.onmessage = (event) => this.#receive(event.data);
+    socket.onclose = (event) => this.#closed(socket, event.code, event.reason);
+  }
+
+  /**
+   * Sends {to, from, type, sdp} exactly as the seed client does. Returns the byte size sent, or
+   * throws when not connected (signaling is not queued: stale offers are worse than none).
+   */
+  send(to, type, sdp) {
+    if (this.#state !== 'open') throw new Error(`not connected (${this.#state})`);
+    const message = { to, from: this.id, type, sdp };
+    const data = JSON.stringify(message);
+    this.#socket.send(data);
+    const sent = new SignalEvent('sent', message, data);
+    this.dispatchEvent(sent);
+    return sent.size;
+  }
+
+  /** Closes for good: no reconnect. */
+  close() {
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    globalThis.removeEventListener?.('online', this.#onOnline);
+    const socket = this.#socket;
+    this.#socket = null;
+    this.#setState('closed');
+    if (socket) {
+      socket.onclose = null;
+      socket.close(1000, 'bye');
+    }
+  }
+
+  /** Skips the remaining backoff (e.g. when the browser comes back online). */
+  reconnectNow() {
+    if (this.#timer) this.connect();
+  }
+
+  #receive(data) {
+    let message;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      return; // the server only relays JSON objects, so this cannot come from a peer
+    }
+    if (message === null || typeof message !== 'object') return;
+    if (message.to !== this.id) {
+      this.dispatchEvent(new SignalEvent('mixup', message, data));
+      return;
+    }
+    if (message.type === 'error' && typeof message.error === 'string' && message.from === undefined) {
+      this.dispatchEvent(new ServerErrorEvent('server-error', message));
+      this.dispatchEvent(new ServerErrorEvent(message.error, message));
+      return;
+    }
+    this.dispatchEvent(new SignalEvent('message', message, data));
+    if (typeof message.type === 'string') this.dispatchEvent(new SignalEvent(message.type, message, data));
+  }
+
+  #closed(socket, code, serverReason) {
+    if (socket !== this.#socket) return;
+    this.#socket = null;
+    const explained = describeClose(code);
+    this.#lastClose = explained;
+    if (this.#openedAt && performance.now() - this.#openedAt >= this.#options.stableAfterMs) this.#attempt = 0;
+    this.#openedAt = 0;
+    const delayMs = explained.reconnect ? this.#backoff() : null;
+    this.dispatchEvent(new CloseEvent(code, serverReason, explained, explained.reconnect, delayMs));
+    if (!explained.reconnect) {
+      globalThis.removeEventListener?.('online', this.#onOnline);
+      this.#setState('closed');
+      return;
+    }
+    this.#attempt++;
+    this.#setState('reconnecting');
+    this.#timer = setTimeout(() => this.connect(), delayMs);
+    const event = new Event('reconnecting');
+    event.attempt = this.#attempt;
+    event.delayMs = delayMs;
+    this.dispatchEvent(event);
+  }
+
+  /** Exponential backoff with jitter in [half, full] so that a restarted server is not stampeded. */
+  #backoff() {
+    const { initialDelayMs, maxDelayMs } = this.#options;
+    const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(this.#attempt, 30));
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  #setState(state) {
+    if (state === this.#state) return;
+    this.#state = state;
+    const event = new Event('statechange');
+    event.state = state;
+    this.dispatchEvent(event);
+  }
+}

@@ -1,0 +1,182 @@
+package dev.rendezvous.cluster;
+
+import static dev.rendezvous.cluster.ClusterIT.awaitBound;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.support.HttpProbe;
+import dev.rendezvous.support.NodeProcess;
+import dev.rendezvous.support.RedisServer;
+import dev.rendezvous.support.TestClient;
+import dev.rendezvous.support.TestServer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a cluster behaves when part of it fails: a node killed with SIGKILL, a node stopped
+ * gracefully, and Redis itself going away and coming back on the same port.
+ */
+class ClusterFailureIT {
+
+    private static final Duration LEASE_TTL = Duration.ofSeconds(3);
+
+    private static RedisServer redis;
+    private static TestServer one;
+    private static TestServer two;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        redis = RedisServer.start();
+        one = TestServer.start(TestServer.config().redis(redis.uri()).nodeId("fail-one").leaseTtl(LEASE_TTL).build());
+        two = TestServer.start(TestServer.config().redis(redis.uri()).nodeId("fail-two").leaseTtl(LEASE_TTL).build());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (two != null) {
+            two.close();
+        }
+        if (one != null) {
+            one.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void theIdsOfAKilledNodeAreFreeWithinTheLeaseTtl() throws Exception {
+        try (NodeProcess doomed = startProcessNode("fail-killed")) {
+            try (TestClient victim = TestClient.connect(doomed.port(), "victim");
+                 TestClient sender = TestClient.connect(one.port(), "witness")) {
+                awaitBound(victim, "victim");
+                awaitBound(sender, "witness");
+                doomed.kill();
+                long killedAt = System.nanoTime();
+
+                // The lease outlives the node, so the ID is still refused at first ...
+                try (TestClient tooEarly = TestClient.connect(two.port(), "victim")) {
+                    assertThat(tooEarly.awaitClose()).isEqualTo(new TestClient.Close(4409, "id taken"));
+                }
+                // ... but a message to it is answered at once: nobody listens on the dead node's channel.
+                sender.send("{\"to\":\"victim\"}");
+                assertThat(sender.receive()).contains("\"error\":\"peer-unavailable\"", "\"peer\":\"victim\"");
+
+                try (TestClient reborn = claimRetrying(two.port(), "victim", LEASE_TTL.plusSeconds(3))) {
+                    double seconds = (System.nanoTime() - killedAt) / 1e9;
+                    System.out.printf("killed node's id claimable elsewhere after %.2f s (lease ttl %s)%n",
+                            seconds, LEASE_TTL);
+                    // The last renewal came before the kill, so the lease ends within one TTL of it;
+                    // the margin covers this loop's reconnects.
+                    assertThat(seconds).isLessThanOrEqualTo(LEASE_TTL.toMillis() / 1000.0 + 0.5);
+                    sender.send("{\"to\":\"victim\",\"again\":true}");
+                    assertThat(reborn.receive()).isEqualTo("{\"to\":\"victim\",\"again\":true}");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aGracefullyStoppedNodeReleasesItsIdsAtOnce() throws Exception {
+        try (NodeProcess leaving = startProcessNode("fail-leaving")) {
+            try (TestClient mover = TestClient.connect(leaving.port(), "mover")) {
+                awaitBound(mover, "mover");
+                leaving.terminateAsync();
+                assertThat(mover.awaitClose().code()).isEqualTo(1001);
+
+                try (TestClient moved = TestClient.connect(one.port(), "mover")) {
+                    awaitBound(moved, "mover");
+                }
+                assertThat(leaving.awaitExit(10)).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aRedisOutageKeepsLocalRelayErrorsCrossNodeSendsAndRecovers() throws Exception {
+        try (TestClient a = TestClient.connect(one.port(), "out-a");
+             TestClient b = TestClient.connect(one.port(), "out-b");
+             TestClient c = TestClient.connect(two.port(), "out-c")) {
+            awaitBound(a, "out-a");
+            awaitBound(b, "out-b");
+            awaitBound(c, "out-c");
+
+            redis.kill();
+            awaitStatus(one.port(), "/readyz", 503);
+            assertThat(HttpProbe.get(one.port(), "/readyz").body()).isEqualTo("cluster directory unreachable\n");
+            assertThat(HttpProbe.get(one.port(), "/healthz").status()).isEqualTo(200);
+
+            a.send("{\"to\":\"out-b\",\"local\":true}");
+            assertThat(b.receive()).isEqualTo("{\"to\":\"out-b\",\"local\":true}");
+            a.send("{\"to\":\"out-c\"}");
+            assertThat(a.receive()).contains("\"to\":\"out-a\"", "\"error\":\"cluster-unavailable\"",
+                    "\"peer\":\"out-c\"");
+            try (TestClient newcomer = TestClient.connect(one.port(), "out-new")) {
+                assertThat(newcomer.awaitClose()).isEqualTo(new TestClient.Close(1013, "id directory unavailable"));
+            }
+
+            redis.startAgain();
+            awaitStatus(one.port(), "/readyz", 200);
+            awaitStatus(two.port(), "/readyz", 200);
+            awaitLease("out-a");
+            awaitLease("out-c");
+
+            try (TestClient intruder = TestClient.connect(two.port(), "out-a")) {
+                assertThat(intruder.awaitClose()).isEqualTo(new TestClient.Close(4409, "id taken"));
+            }
+            a.send("{\"to\":\"out-c\",\"back\":true}");
+            assertThat(c.receive()).isEqualTo("{\"to\":\"out-c\",\"back\":true}");
+            c.send("{\"to\":\"out-a\",\"back\":true}");
+            assertThat(a.receive()).isEqualTo("{\"to\":\"out-a\",\"back\":true}");
+            try (TestClient newcomer = TestClient.connect(two.port(), "out-new")) {
+                awaitBound(newcomer, "out-new");
+            }
+        }
+    }
+
+    private static NodeProcess startProcessNode(String nodeId) throws Exception {
+        return NodeProcess.start("--redis", redis.uri().toString(), "--node-id", nodeId,
+                "--lease-ttl", LEASE_TTL.toSeconds() + "s");
+    }
+
+    /** Connects as {@code id} until the claim sticks (4409 while the old lease lives), within {@code bound}. */
+    private static TestClient claimRetrying(int port, String id, Duration bound) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            TestClient client = TestClient.connect(port, id);
+            // The refusal (4409) may already have closed the socket: a failed send is expected then.
+            client.socket().sendText("{\"to\":\"" + id + "\",\"probe\":true}", true).exceptionally(e -> null);
+            while (!client.closeFuture().isDone()) {
+                if (client.poll(Duration.ofMillis(20)) != null) {
+                    return client;
+                }
+            }
+            assertThat(client.awaitClose().code()).isEqualTo(4409);
+            client.close();
+            Thread.sleep(20);
+        }
+        throw new AssertionError(id + " was not claimable within " + bound);
+    }
+
+    private static void awaitStatus(int port, String path, int status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (HttpProbe.get(port, path).status() != status) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(path + " did not turn " + status + " within 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitLease(String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (redis.command("GET", "rdv:id:" + id).equals("$-1")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("lease of " + id + " not re-asserted within 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.rendezvous.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rendezvous.signaling.ByteArrayPayload;
+import dev.rendezvous.signaling.ClaimResult;
+import dev.rendezvous.signaling.CloseReason;
+import dev.rendezvous.signaling.ErrorCode;
+import dev.rendezvous.signaling.LocalRelay;
+import dev.rendezvous.signaling.PeerId;
+import dev.rendezvous.signaling.PeerSession;
+import dev.rendezvous.signaling.Relay;
+import dev.rendezvous.signaling.SignalError;
+import dev.rendezvous.support.FakeSession;
+import dev.rendezvous.support.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Redis side of the cluster relay: the leases as Redis sees them, and a Redis outage. */
+class RedisRelayTest {
+
+    private static final Duration LEASE_TTL = Duration.ofSeconds(3);
+    private static RedisServer redis;
+
+    private RedisRelay one;
+    private RedisRelay two;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void startNodes() throws Exception {
+        redis.command("FLUSHALL");
+        one = node("one");
+        two = node("two");
+    }
+
+    @AfterEach
+    void stopNodes() {
+        two.close();
+        one.close();
+    }
+
+    @Test
+    void aClaimIsALeaseNamingTheNodeWithTheTtl() throws Exception {
+        claim(one, new FakeSession("A"));
+
+        assertThat(redis.command("GET", "rdv:id:A")).startsWith("one/");
+        long ttl = Long.parseLong(redis.command("PTTL", "rdv:id:A").substring(1));
+        assertThat(ttl).isBetween(1L, LEASE_TTL.toMillis());
+    }
+
+    @Test
+    void releaseNeverDeletesALeaseTheNodeNoLongerOwns() throws Exception {
+        FakeSession holder = new FakeSession("A");
+        claim(one, holder);
+        redis.command("SET", "rdv:id:A", "elsewhere/token");
+
+        one.release(holder);
+        // A claim on the same node runs on the same connection, so Redis has seen the release.
+        claim(one, new FakeSession("probe"));
+
+        assertThat(redis.command("GET", "rdv:id:A")).isEqualTo("elsewhere/token");
+    }
+
+    @Test
+    void renewalExtendsTheLeasesAndReassertsMissingOnes() throws Exception {
+        claim(one, new FakeSession("A"));
+        claim(one, new FakeSession("B"));
+        String lease = redis.command("GET", "rdv:id:A");
+        redis.command("PEXPIRE", "rdv:id:A", "500");
+        redis.command("DEL", "rdv:id:B");
+
+        one.renewLeasesNow().get(5, TimeUnit.SECONDS);
+
+        assertThat(redis.command("GET", "rdv:id:A")).isEqualTo(lease);
+        assertThat(Long.parseLong(redis.command("PTTL", "rdv:id:A").substring(1))).isGreaterThan(1000);
+        assertThat(redis.command("GET", "rdv:id:B")).startsWith("one/");
+    }
+
+    @Test
+    void aLeaseTakenByAnotherNodeClosesTheLocalSocketWith4409() throws Exception {
+        FakeSession holder = new FakeSession("A");
+        claim(one, holder);
+        redis.command("SET", "rdv:id:A", "two/stolen");
+
+        one.renewLeasesNow().get(5, TimeUnit.SECONDS);
+
+        assertThat(holder.awaitClose()).isEqualTo(CloseReason.ID_TAKEN);
+        assertThat(one.leaseCount()).isZero();
+        assertThat(redis.command("GET", "rdv:id:A")).isEqualTo("two/stolen");
+    }
+
+    @Test
+    void closeReleasesEveryLeaseOfTheNodeAtOnce() throws Exception {
+        for (int i = 0; i < 1_200; i++) {
+            claim(one, new FakeSession("peer-" + i));
+        }
+        claim(two, new FakeSession("other"));
+        assertThat(redis.command("DBSIZE")).isEqualTo(":1201");
+
+        one.close();
+
+        assertThat(redis.command("DBSIZE")).isEqualTo(":1");
+        assertThat(redis.command("GET", "rdv:id:other")).startsWith("two/");
+        assertThat(claim(one, new FakeSession("late"))).isEqualTo(ClaimResult.UNAVAILABLE);
+    }
+
+    @Test
+    void aRedisOutageKeepsLocalTrafficRefusesClaimsAndRecovers() throws Exception {
+        FakeSession a = new FakeSession("A");
+        FakeSession b = new FakeSession("B");
+        FakeSession remote = new FakeSession("R");
+        claim(one, a);
+        claim(one, b);
+        claim(two, remote);
+
+        redis.kill();
+        awaitTrue(() -> !one.ready() && !two.ready(), "nodes notice the outage");
+
+        one.forward(a, new PeerId("B"), payload("{\"to\":\"B\"}"));
+        assertThat(b.nextMessage()).isEqualTo("{\"to\":\"B\"}");
+        one.forward(a, new PeerId("R"), payload("{\"to\":\"R\"}"));
+        SignalError error = a.nextError();
+        assertThat(error.code()).isEqualTo(ErrorCode.CLUSTER_UNAVAILABLE);
+        assertThat(error.peer()).isEqualTo("R");
+        FakeSession newcomer = new FakeSession("N");
+        assertThat(claim(one, newcomer)).isEqualTo(ClaimResult.UNAVAILABLE);
+        assertThat(one.localSessionCount()).isEqualTo(2);
+
+        redis.startAgain();
+        awaitTrue(() -> one.ready() && two.ready(), "nodes reconnect");
+        awaitTrue(() -> redisHas("rdv:id:A") && redisHas("rdv:id:B") && redisHas("rdv:id:R"),
+                "leases re-asserted");
+
+        assertThat(claim(two, new FakeSession("A"))).isEqualTo(ClaimResult.TAKEN);
+        assertThat(claim(one, new FakeSession("N"))).isEqualTo(ClaimResult.CLAIMED);
+        one.forward(a, new PeerId("R"), payload("{\"to\":\"R\",\"back\":true}"));
+        assertThat(remote.nextMessage()).isEqualTo("{\"to\":\"R\",\"back\":true}");
+    }
+
+    @Test
+    void aPeerThatMovedToAnotherNodeIsFoundAgainAfterOneMiss() throws Exception {
+        FakeSession a = new FakeSession("A");
+        FakeSession before = new FakeSession("B");
+        claim(one, a);
+        claim(two, before);
+        one.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":1}"));
+        assertThat(before.nextMessage()).isEqualTo("{\"to\":\"B\",\"n\":1}");
+
+        two.release(before);
+        FakeSession after = new FakeSession("B");
+        try (RedisRelay three = node("three")) {
+            assertThat(claimRetrying(three, after)).isEqualTo(ClaimResult.CLAIMED);
+
+            // The cached route still names node two, which answers with a miss.
+            one.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":2}"));
+            SignalError error = a.nextError();
+            assertThat(error.code()).isEqualTo(ErrorCode.PEER_UNAVAILABLE);
+            assertThat(error.peer()).isEqualTo("B");
+
+            one.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":3}"));
+            assertThat(after.nextMessage()).isEqualTo("{\"to\":\"B\",\"n\":3}");
+        }
+    }
+
+    @Test
+    void aSecondNodeWithTheSameIdRefusesToStart() {
+        assertThatThrownBy(() -> node("one"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("node id already in use");
+    }
+
+    private static boolean redisHas(String key) {
+        try {
+            return !redis.command("GET", key).equals("$-1");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Claims until the release on another node (one Redis round trip) has landed. */
+    private static ClaimResult claimRetrying(Relay relay, FakeSession session) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        ClaimResult result = claim(relay, session);
+        while (result == ClaimResult.TAKEN && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            result = claim(relay, session);
+        }
+        return result;
+    }
+
+    private static ClaimResult claim(Relay relay, PeerSession session) throws Exception {
+        return relay.claim(session).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private static ByteArrayPayload payload(String text) {
+        return new ByteArrayPayload(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static RedisRelay node(String name) {
+        return RedisRelay.connect(new ClusterSettings(redis.uri(), new NodeId(name), LEASE_TTL,
+                Duration.ofSeconds(2), 1000), new LocalRelay());
+    }
+}

@@ -1,0 +1,76 @@
+package dev.rendezvous.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.support.RawWebSocket;
+import dev.rendezvous.support.TestClient;
+import dev.rendezvous.support.TestServer;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Wire contract item 8: a socket that stops reading is closed with 1013 once its outbound queue
+ * reaches --max-outbound-bytes, so a flood addressed to it cannot grow the server's memory.
+ */
+class SlowConsumerTest {
+
+    private static final int OUTBOUND_LIMIT = 64 * 1024;
+    private static final int MESSAGE_BYTES = 16 * 1024;
+    private static final long FLOOD_BYTES = 96L * 1024 * 1024;
+
+    @Test
+    void closesASocketThatStopsReadingAndBoundsMemory() throws Exception {
+        try (TestServer server = TestServer.start(TestServer.config().maxOutboundBytes(OUTBOUND_LIMIT).build());
+             RawWebSocket slow = RawWebSocket.connect(server.port(), "slow");
+             TestClient sender = TestClient.connect(server.port(), "sender");
+             TestClient bystander = TestClient.connect(server.port(), "bystander")) {
+            String message = "{\"to\":\"slow\",\"sdp\":\"" + "z".repeat(MESSAGE_BYTES - 20) + "\"}";
+            long peakDirect = 0;
+            long sent = 0;
+            String firstError = null;
+            while (sent < FLOOD_BYTES && firstError == null) {
+                sender.send(message);
+                sent += message.length();
+                peakDirect = Math.max(peakDirect, usedDirectMemory());
+                firstError = sender.poll(Duration.ZERO);
+            }
+            if (firstError == null) {
+                sender.send(message);
+                firstError = sender.receive();
+            }
+            assertThat(Json.fields(firstError))
+                    .containsEntry("error", "peer-unavailable")
+                    .containsEntry("peer", "slow");
+            assertThat(sent).as("the server gave up on the slow socket long before the flood ended")
+                    .isLessThan(FLOOD_BYTES);
+            // Kernel socket buffers absorb a few MiB; the server itself holds at most the bound plus
+            // the buffers the reads land in, nowhere near the flood's size.
+            assertThat(peakDirect).isLessThan(32L * 1024 * 1024);
+            assertSlowSocketEndedWith1013OrCut(slow);
+            bystander.send("{\"to\":\"bystander\"}");
+            assertThat(bystander.receive()).isEqualTo("{\"to\":\"bystander\"}");
+        }
+    }
+
+    private static long usedDirectMemory() {
+        return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider
+                ? provider.metric().usedDirectMemory()
+                : 0;
+    }
+
+    /** Draining the slow socket now shows the close the server queued (1013) or the forced cut. */
+    private static void assertSlowSocketEndedWith1013OrCut(RawWebSocket slow) throws IOException {
+        RawWebSocket.Frame close;
+        try {
+            close = slow.readUntilClose();
+        } catch (IOException reset) {
+            return;
+        }
+        if (close != null) {
+            assertThat(close.closeCode()).isEqualTo(1013);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.rendezvous.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import dev.rendezvous.signaling.EnvelopeHeader;
+import dev.rendezvous.signaling.ErrorCode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every case runs against each way bytes reach the parser: a heap array (the blocking parser) and
+ * a direct buffer, which is what Netty's pooled allocator hands the frame handler (the
+ * non-blocking parser). Both must agree on every input.
+ */
+class EnvelopeHeaderParserTest {
+
+    /** How the message's bytes are handed over; each surrounds them with junk the parser must not read. */
+    enum Input {
+        HEAP_ARRAY {
+            @Override
+            EnvelopeHeader parse(EnvelopeHeaderParser parser, byte[] message) throws MalformedEnvelopeException {
+                byte[] padded = new byte[message.length + 6];
+                System.arraycopy(message, 0, padded, 3, message.length);
+                padded[0] = '{';
+                padded[padded.length - 1] = '}';
+                return parser.parse(padded, 3, message.length);
+            }
+        },
+        HEAP_BUFFER {
+            @Override
+            EnvelopeHeader parse(EnvelopeHeaderParser parser, byte[] message) throws MalformedEnvelopeException {
+                ByteBuffer buffer = ByteBuffer.allocate(message.length + 4);
+                buffer.put((byte) '[').put((byte) '[').put(message).put((byte) ']');
+                buffer.position(2).limit(2 + message.length);
+                return parser.parse(buffer.slice());
+            }
+        },
+        DIRECT_BUFFER {
+            @Override
+            EnvelopeHeader parse(EnvelopeHeaderParser parser, byte[] message) throws MalformedEnvelopeException {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(message.length + 4);
+                buffer.put((byte) '"').put(message).put((byte) 'x');
+                buffer.position(1).limit(1 + message.length);
+                return parser.parse(buffer);
+            }
+        };
+
+        abstract EnvelopeHeader parse(EnvelopeHeaderParser parser, byte[] message) throws MalformedEnvelopeException;
+
+        EnvelopeHeader parse(String message) throws MalformedEnvelopeException {
+            return parse(new EnvelopeHeaderParser(), message.getBytes(StandardCharsets.UTF_8));
+        }
+
+        void assertRejected(String message, ErrorCode code) {
+            assertThatExceptionOfType(MalformedEnvelopeException.class)
+                    .as("%s: %s", this, message.length() > 80 ? message.substring(0, 80) + "…" : message)
+                    .isThrownBy(() -> parse(message))
+                    .satisfies(e -> {
+                        assertThat(e.error().code()).isEqualTo(code);
+                        assertThat(e.error().detail()).isNotBlank().doesNotContain("\n");
+                    });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void readsTopLevelToAndFrom(Input input) throws Exception {
+        assertThat(input.parse("{\"to\":\"bob\",\"from\":\"alice\",\"type\":\"offer\",\"sdp\":\"v=0\"}"))
+                .isEqualTo(EnvelopeHeader.from("alice", "bob"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void aMessageWithoutFromHasNoFrom(Input input) throws Exception {
+        assertThat(input.parse("{\"type\":\"candidate\",\"to\":\"bob\"}")).isEqualTo(EnvelopeHeader.withoutFrom("bob"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void skipsNestedValuesAndIgnoresNestedToAndFrom(Input input) throws Exception {
+        String message = "{\"sdp\":{\"to\":\"eve\",\"from\":\"mallory\",\"list\":[1,{\"to\":\"x\"},[\"to\"],null]},"
+                + "\"candidates\":[{\"from\":\"z\"}],\"to\":\"bob\",\"n\":-1.5e3,\"ok\":true}";
+
+        assertThat(input.parse(message)).isEqualTo(EnvelopeHeader.withoutFrom("bob"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void acceptsSdpAsStringOrObject(Input input) throws Exception {
+        assertThat(input.parse("{\"to\":\"bob\",\"sdp\":\"v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\n\"}").to())
+                .isEqualTo("bob");
+        assertThat(input.parse("{\"to\":\"bob\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\"}}").to()).isEqualTo("bob");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void decodesUnicodeAndEscapesInTo(Input input) throws Exception {
+        assertThat(input.parse("{\"to\":\"\u043f\u0438\u0440-\uD83D\uDE00\"}").to()).isEqualTo("\u043f\u0438\u0440-\uD83D\uDE00");
+        assertThat(input.parse("{\"to\":\"\\u00e9\\uD83D\\uDE00\"}").to()).isEqualTo("\u00e9\uD83D\uDE00");
+        assertThat(input.parse("{\"to\":\"say \\\"hi\\\" \\\\ bye\"}").to()).isEqualTo("say \"hi\" \\ bye");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void readsAFieldNameWrittenWithEscapesAsTheSameField(Input input) throws Exception {
+        assertThat(input.parse("{\"t\\u006f\":\"bob\"}").to()).isEqualTo("bob");
+        input.assertRejected("{\"to\":\"bob\",\"t\\u006f\":\"eve\"}", ErrorCode.BAD_JSON);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void findsToInALargeMessage(Input input) throws Exception {
+        String sdp = "a=candidate:1 1 udp 2122260223 127.0.0.1 54400 typ host\\r\\n".repeat(200);
+        assertThat(sdp.length()).isGreaterThan(10_000);
+
+        assertThat(input.parse("{\"sdp\":\"" + sdp + "\",\"to\":\"bob\"}").to()).isEqualTo("bob");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void aToThatIsNotAStringIsMissingTo(Input input) {
+        for (String to : new String[] {"42", "null", "true", "{\"id\":\"bob\"}", "[\"bob\"]"}) {
+            input.assertRejected("{\"to\":" + to + "}", ErrorCode.MISSING_TO);
+        }
+        input.assertRejected("{\"from\":\"alice\"}", ErrorCode.MISSING_TO);
+        input.assertRejected("{}", ErrorCode.MISSING_TO);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void aFromThatIsNotAStringIsPresentButHasNoValue(Input input) throws Exception {
+        for (String from : new String[] {"42", "null", "{\"id\":\"alice\"}", "[]"}) {
+            assertThat(input.parse("{\"to\":\"bob\",\"from\":" + from + "}"))
+                    .isEqualTo(new EnvelopeHeader("bob", true, null));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void aRepeatedTopLevelToOrFromIsBadJson(Input input) {
+        input.assertRejected("{\"to\":\"bob\",\"to\":\"eve\"}", ErrorCode.BAD_JSON);
+        input.assertRejected("{\"to\":1,\"x\":2,\"to\":\"eve\"}", ErrorCode.BAD_JSON);
+        input.assertRejected("{\"from\":\"alice\",\"to\":\"bob\",\"from\":\"mallory\"}", ErrorCode.BAD_JSON);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void aValueOtherThanAnObjectAtTopLevelIsBadJson(Input input) {
+        for (String message : new String[] {"[{\"to\":\"bob\"}]", "\"to\"", "42", "true", "null", "hello"}) {
+            input.assertRejected(message, ErrorCode.BAD_JSON);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void anEmptyOrBlankMessageIsBadJson(Input input) {
+        input.assertRejected("", ErrorCode.BAD_JSON);
+        input.assertRejected(" \r\n\t", ErrorCode.BAD_JSON);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void anythingAfterTheObjectIsBadJson(Input input) {
+        input.assertRejected("{\"to\":\"bob\"} x", ErrorCode.BAD_JSON);
+        input.assertRejected("{\"to\":\"bob\"}{\"to\":\"eve\"}", ErrorCode.BAD_JSON);
+        input.assertRejected("{\"to\":\"bob\"},", ErrorCode.BAD_JSON);
+        input.assertRejected("{\"to\":\"bob\"}}", ErrorCode.BAD_JSON);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void whitespaceAroundTheObjectIsFine(Input input) throws Exception {
+        assertThat(input.parse(" \n{ \"to\" : \"bob\" }\r\n ").to()).isEqualTo("bob");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void truncatedJsonIsBadJson(Input input) {
+        for (String message : new String[] {"{", "{\"to\"", "{\"to\":", "{\"to\":\"bob", "{\"to\":\"bob\"",
+                "{\"to\":\"bob\",", "{\"to\":\"bob\",\"sdp\":{\"a\":[1,", "{\"to\":\"b\\u00"}) {
+            input.assertRejected(message, ErrorCode.BAD_JSON);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void syntaxThatBrowsersRejectIsBadJson(Input input) {
+        for (String message : new String[] {"{'to':'bob'}", "{to:\"bob\"}", "{\"to\":\"bob\",}",
+                "{\"to\":\"bob\" /* hi */}", "{\"to\":\"bob\",\"n\":NaN}", "{\"to\":\"bob\",\"n\":01}",
+                "{\"to\":\"a\tb\"}"}) {
+            input.assertRejected(message, ErrorCode.BAD_JSON);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void deepNestingIsBadJsonNotACrash(Input input) {
+        int depth = 20_000;
+        String message = "{\"to\":\"bob\",\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
+
+        input.assertRejected(message, ErrorCode.BAD_JSON);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void moderateNestingIsFine(Input input) throws Exception {
+        String message = "{\"x\":" + "{\"a\":".repeat(100) + "1" + "}".repeat(100) + ",\"to\":\"bob\"}";
+
+        assertThat(input.parse(message).to()).isEqualTo("bob");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void bytesThatAreNotUtf8AreBadJson(Input input) {
+        byte[] message = {'{', '"', 't', 'o', '"', ':', '"', (byte) 0xFF, (byte) 0xC3, '"', '}'};
+
+        assertThatExceptionOfType(MalformedEnvelopeException.class)
+                .isThrownBy(() -> input.parse(new EnvelopeHeaderParser(), message))
+                .satisfies(e -> assertThat(e.error().code()).isEqualTo(ErrorCode.BAD_JSON));
+    }
+}

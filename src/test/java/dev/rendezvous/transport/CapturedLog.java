@@ -1,0 +1,34 @@
+package dev.rendezvous.transport;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/** Captures one class's log events (and keeps them out of the build output) until closed. */
+final class CapturedLog implements AutoCloseable {
+
+    private final Logger logger;
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final boolean wasAdditive;
+
+    CapturedLog(Class<?> source) {
+        logger = (Logger) LoggerFactory.getLogger(source);
+        wasAdditive = logger.isAdditive();
+        appender.start();
+        logger.addAppender(appender);
+        logger.setAdditive(false);
+    }
+
+    List<ILoggingEvent> events() {
+        return appender.list;
+    }
+
+    @Override
+    public void close() {
+        logger.setAdditive(wasAdditive);
+        logger.detachAppender(appender);
+        appender.stop();
+    }
+}
