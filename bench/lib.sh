@@ -119,7 +119,7 @@ plan_for() {
     cat <<'PLAN'
 idle idle --sockets 200 --checkpoints 200 --open-rate 1000
 pingpong pingpong --pairs 10 --warmup 0.5 --duration 1.5
-rate-2k rate --rate 2000 --pairs 10 --warmup 0.5 --duration 1.5
+rate-2k rate --rate 2000 --pairs 10 --warmup 0.5 --duration 1.5 --busy-poll
 flood flood --pairs 10 --warmup 0.5 --duration 1.5
 connect connect --concurrency 8 --warmup 0.5 --duration 1.5
 PLAN
@@ -127,8 +127,8 @@ PLAN
     cat <<'PLAN'
 idle idle --sockets 19000 --checkpoints 5000,10000,19000 --open-rate 2000
 pingpong pingpong --pairs 100 --warmup 5 --duration 10
-rate-5k rate --rate 5000 --pairs 100 --warmup 5 --duration 10
-rate-20k rate --rate 20000 --pairs 100 --warmup 5 --duration 10
+rate-5k rate --rate 5000 --pairs 100 --warmup 5 --duration 10 --busy-poll
+rate-20k rate --rate 20000 --pairs 100 --warmup 5 --duration 10 --busy-poll
 flood flood --pairs 100 --window 64 --warmup 5 --duration 10
 connect connect --concurrency 32 --warmup 5 --duration 10
 PLAN

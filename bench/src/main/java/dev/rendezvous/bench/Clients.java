@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.SelectStrategy;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
@@ -42,12 +44,12 @@ final class Clients implements AutoCloseable {
     private final Protocol protocol;
     private int nextSource;
 
-    Clients(Protocol protocol, List<String> sourceAddresses) {
+    Clients(Protocol protocol, List<String> sourceAddresses, boolean busyPoll) {
         this.protocol = protocol;
         this.sourceAddresses = List.copyOf(sourceAddresses);
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bench-io", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+                epoll ? epollHandlers(busyPoll) : NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap()
                 .group(group)
                 .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -61,6 +63,14 @@ final class Clients implements AutoCloseable {
             // left by earlier connections: that scan made the generator the limit in 'connect'.
             bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
         }
+    }
+
+    /** With busy polling the loop never sleeps: due sends leave on time and replies are read at once. */
+    private static IoHandlerFactory epollHandlers(boolean busyPoll) {
+        if (!busyPoll) {
+            return EpollIoHandler.newFactory();
+        }
+        return EpollIoHandler.newFactory(0, () -> (selectSupplier, hasTasks) -> SelectStrategy.BUSY_WAIT);
     }
 
     EventLoop loop() {

@@ -36,11 +36,11 @@ final class ConnectScenario implements Scenario, BenchSocket.Listener {
     @Override
     public Map<String, Object> run(Settings s) throws Exception {
         settings = s;
-        clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()));
+        clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()), s.busyPoll());
         loop = clients.loop();
         runId = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         try {
-            Cpu cpu = new Cpu(s.serverPids());
+            Cpu cpu = new Cpu(s.serverPids(), s.busyPoll());
             onLoop(() -> {
                 running = true;
                 for (int i = 0; i < s.concurrency(); i++) {

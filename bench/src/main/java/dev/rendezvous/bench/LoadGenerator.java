@@ -64,6 +64,10 @@ public final class LoadGenerator implements Callable<Integer> {
     int concurrency;
     @Option(names = "--sources", defaultValue = "16", description = "Loopback source addresses 127.0.0.2...")
     int sources;
+    @Option(names = "--busy-poll", description = "Spin the generator's event loop (epoll) instead of sleeping: "
+            + "sends leave on time and replies are read at once, at the cost of the generator's whole core.")
+    boolean busyPoll;
+
     @Option(names = "--out", description = "Append the result line to this JSONL file.") Path out;
     @Option(names = "--label", description = "Row name in reports (default: the scenario).") String label;
     @Option(names = "--round", defaultValue = "1", description = "Round number, for alternating comparisons.")
@@ -74,7 +78,7 @@ public final class LoadGenerator implements Callable<Integer> {
         Protocol proto = Protocol.named(protocol);
         Settings settings = new Settings(scenario, target == null ? proto.name() : target, proto, url,
                 recvUrl == null ? url : recvUrl, serverPids, pairs, rate, size, warmup, duration, window, sockets,
-                checkpoints, openRate, hold, concurrency, sources);
+                checkpoints, openRate, hold, concurrency, sources, busyPoll);
         Loopback.require(url.getHost());
         Loopback.require(settings.receiverUrl().getHost());
         Map<String, Object> result = new LinkedHashMap<>();

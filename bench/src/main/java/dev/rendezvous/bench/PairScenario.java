@@ -62,7 +62,7 @@ abstract class PairScenario implements Scenario, BenchSocket.Listener {
     @Override
     public Map<String, Object> run(Settings s) throws Exception {
         this.settings = s;
-        this.clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()));
+        this.clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()), s.busyPoll());
         this.loop = clients.loop();
         try {
             return measure();
@@ -82,7 +82,7 @@ abstract class PairScenario implements Scenario, BenchSocket.Listener {
         String runId = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         createLanes(runId);
         openSockets();
-        Cpu cpu = new Cpu(settings.serverPids());
+        Cpu cpu = new Cpu(settings.serverPids(), settings.busyPoll());
         onLoop(() -> {
             running = true;
             startTraffic();

@@ -9,6 +9,9 @@ import java.util.List;
  * @param senderUrl   where sending sockets connect (node A in the cross-node scenario)
  * @param receiverUrl where receiving sockets connect (node B; the same server otherwise)
  * @param serverPids  processes whose CPU is charged to the server (both nodes across nodes)
+ * @param busyPoll    the generator's event loop spins instead of sleeping in epoll_wait, so its own
+ *                    timer and wake-up latency stay out of the latency figures (it then uses its
+ *                    whole core by design, so it is never reported as the limit)
  */
 record Settings(
         String scenario,
@@ -28,7 +31,8 @@ record Settings(
         int openRate,
         double holdSeconds,
         int concurrency,
-        int sourceAddresses) {
+        int sourceAddresses,
+        boolean busyPoll) {
 
     long warmupMillis() {
         return Math.round(warmupSeconds * 1000);
