@@ -111,6 +111,11 @@ public final class Rendezvous implements AutoCloseable {
      * rather than through a shutdown hook so that a requested stop exits 0, not 143.
      */
     private static int runUntilSignalled(ServerConfig config) {
+        // Handlers first: a SIGTERM that arrives while the node starts (or right after its start
+        // line, when a supervisor may already act on it) must still drain instead of killing the JVM.
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+        Signal.handle(new Signal("INT"), signal -> stop.countDown());
         Rendezvous node;
         try {
             node = start(config);
@@ -121,9 +126,6 @@ public final class Rendezvous implements AutoCloseable {
             log.error("cannot start: {}", e.toString());
             return 1;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
-        Signal.handle(new Signal("INT"), signal -> stop.countDown());
         try {
             stop.await();
         } catch (InterruptedException e) {
