@@ -186,9 +186,10 @@ final class WebSocketSession implements PeerSession {
     }
 
     /**
-     * Called on the channel's event loop once the 101 is written and the frame pipeline is in
-     * place: from then on frames written to the channel are encoded as WebSocket frames. Before it,
-     * the ID may already be bound (the claim comes first) but deliveries are refused.
+     * Called on the channel's event loop in the task that writes the 101 and installs the frame
+     * pipeline, just before the 101: writes from other loops queue behind that task, so they are
+     * encoded as WebSocket frames after the 101. Before it, the ID may already be bound (the claim
+     * comes first, and a cluster claim waits for Redis) but deliveries are refused.
      */
     void markOpen() {
         open = true;

@@ -112,6 +112,13 @@ final class WebSocketUpgrader {
             }
             return;
         }
+        if (outcome == ClaimResult.CLAIMED) {
+            session.onClosing(() -> relay.release(session));
+        }
+        // Open before the 101 leaves: a peer that reads the 101 may be messaged at once, from any
+        // event loop. Writes from other loops are queued behind this task, so they reach the
+        // channel after the 101 and the WebSocket encoder, never before.
+        session.markOpen();
         handshaker.handshake(channel, request);
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(ServerChannelInitializer.HANDSHAKE_DEADLINE);
@@ -119,10 +126,6 @@ final class WebSocketUpgrader {
         pipeline.addLast(AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
         pipeline.addLast(FRAME_HANDLER, new WebSocketFrameHandler(session, parser, router, relay, openSessions));
         pipeline.remove(ctx.handler());
-        if (outcome == ClaimResult.CLAIMED) {
-            session.onClosing(() -> relay.release(session));
-        }
-        session.markOpen();
         openSessions.add(session);
         if (outcome == ClaimResult.CLAIMED) {
             log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());
