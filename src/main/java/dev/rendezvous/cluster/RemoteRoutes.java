@@ -100,9 +100,16 @@ final class RemoteRoutes {
 
     /** Forgets the route to {@code recipient} if it still points at {@code node}; the next message looks it up. */
     void invalidate(PeerId recipient, NodeId node) {
-        if (routes.get(recipient) instanceof Known known && known.node.equals(node)) {
-            known.stale = true;
-        }
+        // computeIfPresent, not get: a lookup that just resolved publishes its waiting messages
+        // inside its own compute, before the new route is stored. A "node gone" answer to one of
+        // those messages can arrive on another thread meanwhile; it must wait for that compute and
+        // then mark the stored route stale, or the dead route would be kept and used again.
+        routes.computeIfPresent(recipient, (id, route) -> {
+            if (route instanceof Known known && known.node.equals(node)) {
+                known.stale = true;
+            }
+            return route;
+        });
     }
 
     int size() {

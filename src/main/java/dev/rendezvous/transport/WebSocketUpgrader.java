@@ -115,10 +115,12 @@ final class WebSocketUpgrader {
         if (outcome == ClaimResult.CLAIMED) {
             session.onClosing(() -> relay.release(session));
         }
-        // Open before the 101 leaves: a peer that reads the 101 may be messaged at once, from any
-        // event loop. Writes from other loops are queued behind this task, so they reach the
-        // channel after the 101 and the WebSocket encoder, never before.
+        // Open, and visible to liveness and shutdown, before the 101 leaves: a client that reads
+        // the 101 may be messaged (or told "going away") at once, from any thread. Writes from
+        // other threads are queued behind this task, so they reach the channel after the 101 and
+        // the WebSocket encoder, never before.
         session.markOpen();
+        openSessions.add(session);
         handshaker.handshake(channel, request);
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(ServerChannelInitializer.HANDSHAKE_DEADLINE);
@@ -126,7 +128,6 @@ final class WebSocketUpgrader {
         pipeline.addLast(AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
         pipeline.addLast(FRAME_HANDLER, new WebSocketFrameHandler(session, parser, router, relay, openSessions));
         pipeline.remove(ctx.handler());
-        openSessions.add(session);
         if (outcome == ClaimResult.CLAIMED) {
             log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());
         } else if (outcome == ClaimResult.TAKEN) {
