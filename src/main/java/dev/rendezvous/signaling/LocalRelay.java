@@ -45,25 +45,12 @@ public final class LocalRelay implements Relay {
         };
     }
 
-    /**
-     * Delivers to a session on this node. Returns {@link DeliveryResult#CLOSED} when nobody here
-     * holds {@code recipient}, so a cluster relay knows to look elsewhere.
-     */
-    public DeliveryResult deliverLocally(PeerId recipient, Payload payload) {
-        PeerSession session = registry.find(recipient);
-        return session == null ? DeliveryResult.CLOSED : session.deliver(payload);
-    }
-
     public PeerSession find(PeerId id) {
         return registry.find(id);
     }
 
     public boolean holds(PeerId id) {
         return registry.find(id) != null;
-    }
-
-    public Iterable<PeerSession> sessions() {
-        return registry.sessions();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.rendezvous.signaling;
 
-import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -25,9 +24,5 @@ public final class PeerRegistry {
 
     public int size() {
         return sessions.size();
-    }
-
-    public Collection<PeerSession> sessions() {
-        return sessions.values();
     }
 }

@@ -103,10 +103,6 @@ public final class RendezvousServer implements AutoCloseable {
         return draining;
     }
 
-    public int openSocketCount() {
-        return openSessions.size();
-    }
-
     /**
      * From now on no socket is bound: upgrades are refused with 503 and {@code /healthz} answers
      * 503, so load balancers and probes see the drain while it lasts.

@@ -90,11 +90,6 @@ class LocalRelayTest {
     }
 
     @Test
-    void deliverLocallyReportsClosedForAnIdHeldNowhereHere() {
-        assertThat(relay.deliverLocally(new PeerId("ghost"), payload("{}"))).isEqualTo(DeliveryResult.CLOSED);
-    }
-
-    @Test
     void releaseFreesTheIdOnlyForItsHolder() {
         relay.claimNow(alice);
         FakePeerSession impostor = new FakePeerSession("alice");

@@ -21,7 +21,6 @@ class PeerRegistryTest {
 
         assertThat(registry.find(new PeerId("alice"))).isSameAs(alice);
         assertThat(registry.size()).isOne();
-        assertThat(registry.sessions()).containsExactly(alice);
     }
 
     @Test
