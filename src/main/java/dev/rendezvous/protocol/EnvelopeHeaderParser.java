@@ -24,13 +24,32 @@ public final class EnvelopeHeaderParser {
     private static final String FROM = "from";
 
     private final JsonFactory json;
+    private final ThreadLocal<ReusedHeaderReader> readers;
 
     public EnvelopeHeaderParser(JsonFactory json) {
         this.json = json;
+        this.readers = ThreadLocal.withInitial(() -> new ReusedHeaderReader(json));
     }
 
+    /**
+     * Field names are not interned: a long-lived parser would otherwise put every name a client
+     * invents into the JVM's global string table. Jackson's own table stays bounded (64k names).
+     */
     public EnvelopeHeaderParser() {
-        this(new JsonFactory());
+        this(JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build());
+    }
+
+    /**
+     * The hot path: parses {@code buffer}'s readable bytes (heap or direct, left untouched) with
+     * this thread's long-lived parser and returns {@code previous} itself when the message names
+     * the same {@code to} and {@code from}, so a client writing to one peer allocates nothing per
+     * message. Malformed messages are parsed again from scratch for the precise error.
+     *
+     * @param previous the header this connection read last, or null
+     */
+    public EnvelopeHeader parse(ByteBuffer buffer, EnvelopeHeader previous) throws MalformedEnvelopeException {
+        EnvelopeHeader header = readers.get().read(buffer, previous);
+        return header != null ? header : parse(buffer.duplicate());
     }
 
     public EnvelopeHeader parse(byte[] bytes, int offset, int length) throws MalformedEnvelopeException {

@@ -1,7 +1,5 @@
 package dev.rendezvous.signaling;
 
-import java.util.Optional;
-
 /**
  * Applies the relay rules to one parsed client message: anti-spoofing first, then addressing,
  * then hands it to the {@link Relay}.
@@ -21,12 +19,12 @@ public final class Router {
             sender.sendError(SignalError.of(ErrorCode.FROM_MISMATCH, "from is not your own id"));
             return;
         }
-        Optional<PeerId> recipient = PeerId.tryParse(header.to());
-        if (recipient.isEmpty()) {
+        PeerId recipient = header.recipient();
+        if (recipient == null) {
             sender.sendError(SignalError.peerUnavailable(abbreviate(header.to()), "not a valid id"));
             return;
         }
-        relay.forward(sender, recipient.get(), payload);
+        relay.forward(sender, recipient, payload);
     }
 
     /** An invalid {@code to} may be as long as a whole message; echo only as much as an ID can be. */

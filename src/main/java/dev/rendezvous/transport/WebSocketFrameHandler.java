@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     private final Router router;
     private final Relay relay;
     private final OpenSessions openSessions;
+    /** The header of this socket's last message: reused while its client writes to the same peer. */
+    private EnvelopeHeader lastHeader;
 
     WebSocketFrameHandler(WebSocketSession session, EnvelopeHeaderParser parser, Router router, Relay relay,
             OpenSessions openSessions) {
@@ -78,13 +81,24 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         }
         EnvelopeHeader header;
         try {
-            header = parser.parse(content.nioBuffer());
+            header = parser.parse(nioView(content), lastHeader);
         } catch (MalformedEnvelopeException e) {
             log.debug("peer={} sent an unroutable message: {}", session.id(), e.getMessage());
             session.sendError(e.error());
             return;
         }
+        lastHeader = header;
         router.route(session, header, new ByteBufPayload(content));
+    }
+
+    /**
+     * The bytes as a ByteBuffer without allocating one: a pooled buffer keeps a view for such
+     * short uses. A message reassembled from fragments spans several buffers and is copied once.
+     */
+    private static ByteBuffer nioView(ByteBuf content) {
+        return content.nioBufferCount() == 1
+                ? content.internalNioBuffer(content.readerIndex(), content.readableBytes())
+                : content.nioBuffer();
     }
 
     @Override

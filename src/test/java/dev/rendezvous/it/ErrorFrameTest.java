@@ -67,6 +67,32 @@ class ErrorFrameTest {
         }
     }
 
+    /**
+     * A connection reuses the header of its previous message while the recipient and sender stay
+     * the same; a change of either, in any order, must still be seen.
+     */
+    @Test
+    void everyMessageIsCheckedWhateverCameBeforeIt() throws Exception {
+        try (TestClient a = TestClient.connect(server.port(), "err-a");
+             TestClient b = TestClient.connect(server.port(), "err-b");
+             TestClient c = TestClient.connect(server.port(), "err-c")) {
+            assertStillRelays(a, "err-a", b, "err-b");
+            a.send("{\"to\":\"err-b\",\"from\":\"err-c\",\"type\":\"offer\"}");
+            assertErrorFrame(a.receive(), "err-a", "from-mismatch");
+            assertStillRelays(a, "err-a", b, "err-b");
+            assertStillRelays(a, "err-a", c, "err-c");
+            a.send("{\"to\":\"err-d\",\"from\":\"err-a\"}");
+            assertErrorFrame(a.receive(), "err-a", "peer-unavailable");
+            a.send("{\"to\":\"err-c\"}");
+            assertThat(c.receive()).isEqualTo("{\"to\":\"err-c\"}");
+            a.send("{\"to\":\"err-c\",\"from\":7}");
+            assertErrorFrame(a.receive(), "err-a", "from-mismatch");
+            assertStillRelays(a, "err-a", c, "err-c");
+            assertThat(b.poll(java.time.Duration.ofMillis(100))).as("nothing else reached b").isNull();
+            assertThat(c.poll(java.time.Duration.ofMillis(100))).as("nothing else reached c").isNull();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"\"err-b\"", "\"ERR-A\"", "\"\"", "42", "null"})
     void rejectsASpoofedFromAndStaysUsable(String from) throws Exception {

@@ -46,9 +46,53 @@ class EnvelopeHeaderParserTest {
                 buffer.position(1).limit(1 + message.length);
                 return parser.parse(buffer);
             }
+        },
+        /**
+         * The server's path: one long-lived parser per thread, fed message after message. Each case
+         * runs between two other messages, and the one after it must still parse exactly.
+         */
+        REUSED_DIRECT_BUFFER {
+            @Override
+            EnvelopeHeader parse(EnvelopeHeaderParser parser, byte[] message) throws MalformedEnvelopeException {
+                return parseBetweenOthers(parser, message, true);
+            }
+        },
+        REUSED_HEAP_BUFFER {
+            @Override
+            EnvelopeHeader parse(EnvelopeHeaderParser parser, byte[] message) throws MalformedEnvelopeException {
+                return parseBetweenOthers(parser, message, false);
+            }
         };
 
+        private static final byte[] NEIGHBOUR = "{\"to\":\"carol\",\"from\":\"dave\",\"n\":1}".getBytes(StandardCharsets.UTF_8);
+
         abstract EnvelopeHeader parse(EnvelopeHeaderParser parser, byte[] message) throws MalformedEnvelopeException;
+
+        static EnvelopeHeader parseBetweenOthers(EnvelopeHeaderParser parser, byte[] message, boolean direct)
+                throws MalformedEnvelopeException {
+            EnvelopeHeader before = parser.parse(framed(NEIGHBOUR, direct), null);
+            try {
+                ByteBuffer buffer = framed(message, direct);
+                int position = buffer.position();
+                int limit = buffer.limit();
+                try {
+                    return parser.parse(buffer, before);
+                } finally {
+                    assertThat(buffer.position()).isEqualTo(position);
+                    assertThat(buffer.limit()).isEqualTo(limit);
+                }
+            } finally {
+                assertThat(parser.parse(framed(NEIGHBOUR, direct), before))
+                        .as("the message after it").isSameAs(before);
+            }
+        }
+
+        /** The message with junk on both sides that the parser must not read. */
+        static ByteBuffer framed(byte[] message, boolean direct) {
+            ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(message.length + 4) : ByteBuffer.allocate(message.length + 4);
+            buffer.put((byte) '"').put((byte) '{').put(message).put((byte) '"').put((byte) '}');
+            return buffer.position(2).limit(2 + message.length);
+        }
 
         EnvelopeHeader parse(String message) throws MalformedEnvelopeException {
             return parse(new EnvelopeHeaderParser(), message.getBytes(StandardCharsets.UTF_8));
@@ -190,7 +234,11 @@ class EnvelopeHeaderParserTest {
     void syntaxThatBrowsersRejectIsBadJson(Input input) {
         for (String message : new String[] {"{'to':'bob'}", "{to:\"bob\"}", "{\"to\":\"bob\",}",
                 "{\"to\":\"bob\" /* hi */}", "{\"to\":\"bob\",\"n\":NaN}", "{\"to\":\"bob\",\"n\":01}",
-                "{\"to\":\"a\tb\"}"}) {
+                "{\"to\":\"a\tb\"}", "{\"to\":\"bob\" ,}", "{\"to\":\"bob\",\n}", "{\"to\":\"bob\",\"x\"}",
+                "{\"to\":\"bob\",\"x\":}", "{\"to\":\"bob\",\"x\":1,}", "{\"to\":\"bob\",\"x\":tru}",
+                "{\"to\":\"bob\",\"x\":-}", "{\"to\":\"bob\",\"x\":1.}", "{\"to\":\"bob\",\"x\":1e}",
+                "{\"to\":\"bob\",\"x\":[1,]}", "{\"to\":\"bob\",\"x\":{\"y\":1,}}", "{\"to\":\"bob\",\"x\":nul}",
+                "{\"to\":\"bob\",\"x\":\"}"}) {
             input.assertRejected(message, ErrorCode.BAD_JSON);
         }
     }
