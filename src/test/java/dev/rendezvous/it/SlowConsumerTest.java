@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import dev.rendezvous.transport.RendezvousServer;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -56,9 +55,7 @@ class SlowConsumerTest {
     }
 
     private static long usedDirectMemory() {
-        return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider
-                ? provider.metric().usedDirectMemory()
-                : 0;
+        return RendezvousServer.BUFFER_ALLOCATOR.metric().usedDirectMemory();
     }
 
     /** Draining the slow socket now shows the close the server queued (1013) or the forced cut. */
