@@ -8,9 +8,11 @@ final class Cpu {
     private final List<ProcessProbe> servers;
     private final ProcessProbe self = ProcessProbe.self();
     private long serverStart;
+    private long serverSystemStart;
     private long selfStart;
     private long wallStart;
     long serverNanos;
+    long serverSystemNanos;
     long generatorNanos;
     long wallNanos;
 
@@ -24,12 +26,14 @@ final class Cpu {
     void start() {
         wallStart = System.nanoTime();
         serverStart = serverTotal();
+        serverSystemStart = serverSystem();
         selfStart = self.cpuNanos();
     }
 
     void stop() {
         wallNanos = System.nanoTime() - wallStart;
         serverNanos = serverTotal() - serverStart;
+        serverSystemNanos = serverSystem() - serverSystemStart;
         generatorNanos = self.cpuNanos() - selfStart;
     }
 
@@ -37,6 +41,14 @@ final class Cpu {
         long sum = 0;
         for (ProcessProbe p : servers) {
             sum += p.cpuNanos();
+        }
+        return sum;
+    }
+
+    private long serverSystem() {
+        long sum = 0;
+        for (ProcessProbe p : servers) {
+            sum += p.systemNanos();
         }
         return sum;
     }
@@ -58,6 +70,11 @@ final class Cpu {
         result.put("windowSeconds", wallNanos / 1e9);
         result.put("serverCpuSeconds", serverNanos / 1e9);
         result.put("serverCpuUtil", serverUtilisation());
+        // The kernel's share: at a fixed rate most of a relayed message's cost is system calls,
+        // TCP and wake-ups, paid alike by every server, which bounds any ratio between servers.
+        if (serverNanos > 0) {
+            result.put("serverKernelShare", (double) serverSystemNanos / serverNanos);
+        }
         result.put("generatorCpuSeconds", generatorNanos / 1e9);
         result.put("generatorCpuUtil", generatorUtilisation());
         result.put("generatorLimited", generatorLimited());

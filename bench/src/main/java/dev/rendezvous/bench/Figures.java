@@ -21,6 +21,7 @@ final class Figures {
     static final Figure SERVER_CPU_PER_UNIT = new Figure("server CPU µs/msg (or /handshake)",
             r -> first(number(r, "serverCpuUsPerMsg"), number(r, "serverCpuUsPerHandshake")), false);
     static final Figure SERVER_CORE = new Figure("server core %", r -> percent(r, "serverCpuUtil"), false);
+    static final Figure SERVER_KERNEL = new Figure("server CPU in kernel %", r -> percent(r, "serverKernelShare"), false);
     static final Figure GENERATOR_CORE = new Figure("generator core %", r -> percent(r, "generatorCpuUtil"), false);
     static final Figure SEND_LAG_P99 = new Figure("generator send lag p99 µs", r -> nested(r, "sendLagUs", "p99"), false);
     static final Figure RSS_PER_SOCKET = new Figure("RSS B/socket", r -> number(r, "rssBytesPerSocket"), false);
@@ -32,7 +33,7 @@ final class Figures {
     static final Figure SOCKETS = new Figure("sockets held", r -> number(r, "sockets"), true);
 
     static final List<Figure> MESSAGING = List.of(THROUGHPUT, P50, P90, P99, P999, MAX, SERVER_CPU_PER_UNIT,
-            SERVER_CORE, GENERATOR_CORE, SEND_LAG_P99);
+            SERVER_CORE, SERVER_KERNEL, GENERATOR_CORE, SEND_LAG_P99);
     static final List<Figure> IDLE = List.of(SOCKETS, RSS_PER_SOCKET, HEAP_PER_SOCKET, RSS_SLOPE, HEAP_SLOPE,
             RSS_AT_1M, HEAP_AT_1M);
 

@@ -34,11 +34,19 @@ final class ProcessProbe {
 
     /** User plus system CPU time so far, in nanoseconds. */
     long cpuNanos() {
+        String[] fields = statFields();
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
+    }
+
+    /** System (kernel) CPU time so far, in nanoseconds. */
+    long systemNanos() {
+        return Long.parseLong(statFields()[12]) * NANOS_PER_TICK;
+    }
+
+    /** The fields of /proc/<pid>/stat after the command name: state is field 3, utime 14, stime 15 (1-based, man proc). */
+    private String[] statFields() {
         String stat = read("stat");
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // After the command name: state is field 3, utime field 14, stime field 15 (1-based, man proc).
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks * NANOS_PER_TICK;
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     long rssKiB() {
