@@ -6,6 +6,7 @@ import dev.rendezvous.signaling.DeliveryResult;
 import dev.rendezvous.signaling.Payload;
 import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.PeerSession;
+import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.signaling.SignalError;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * writes. At the bound the socket is closed as too slow (1013) instead of dropping a message:
  * a signaling peer that silently loses one ICE candidate fails its call in ways nobody can debug.
  */
-final class WebSocketSession implements PeerSession {
+final class WebSocketSession implements PeerSession, Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
 
@@ -46,10 +47,10 @@ final class WebSocketSession implements PeerSession {
     private volatile boolean open;
     /** Touched only on the channel's event loop. */
     private boolean flushPending;
-    private final Runnable flush = this::flushNow;
     private volatile long lastInboundNanos;
     private long lastPingNanos;
-    private volatile Runnable releaseId = () -> { };
+    /** Where this socket's ID is bound, or null when it holds none: released once, when closing starts. */
+    private volatile Relay boundIn;
 
     WebSocketSession(PeerId id, Channel channel, ServerFrames frames, long nowNanos) {
         this.id = id;
@@ -97,11 +98,16 @@ final class WebSocketSession implements PeerSession {
     private void requestFlush() {
         if (!flushPending) {
             flushPending = true;
-            channel.eventLoop().execute(flush);
+            channel.eventLoop().execute(this);
         }
     }
 
-    private void flushNow() {
+    /**
+     * The flush task of {@link #requestFlush}. The session is its own task rather than holding a
+     * method reference, which would cost every idle socket another 16 B object.
+     */
+    @Override
+    public void run() {
         flushPending = false;
         channel.flush();
     }
@@ -195,9 +201,9 @@ final class WebSocketSession implements PeerSession {
         open = true;
     }
 
-    /** What frees this socket's ID; run once, when closing starts. */
-    void onClosing(Runnable releaseId) {
-        this.releaseId = releaseId;
+    /** This socket's ID is bound in {@code relay}; closing releases it there. */
+    void boundIn(Relay relay) {
+        this.boundIn = relay;
     }
 
     /**
@@ -209,7 +215,10 @@ final class WebSocketSession implements PeerSession {
         if (!CLOSING.compareAndSet(this, 0, 1)) {
             return false;
         }
-        releaseId.run();
+        Relay relay = boundIn;
+        if (relay != null) {
+            relay.release(this);
+        }
         return true;
     }
 

@@ -113,7 +113,7 @@ final class WebSocketUpgrader {
             return;
         }
         if (outcome == ClaimResult.CLAIMED) {
-            session.onClosing(() -> relay.release(session));
+            session.boundIn(relay);
         }
         // Open, and visible to liveness and shutdown, before the 101 leaves: a client that reads
         // the 101 may be messaged (or told "going away") at once, from any thread. Writes from
