@@ -2,10 +2,8 @@ package dev.rendezvous.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.support.TestServer;
+import dev.rendezvous.support.NodeUnderTest;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -18,19 +16,10 @@ class DemoPageBrowserIT {
     @RegisterExtension
     final Browsers browsers = new Browsers();
 
-    private TestServer server;
+    @RegisterExtension
+    final NodeUnderTest server = new NodeUnderTest();
 
-    @BeforeEach
-    void startServer() throws InterruptedException {
-        server = TestServer.start();
-    }
 
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void twoProfilesCallEachOtherWithAudioAndChatThenHangUp() {

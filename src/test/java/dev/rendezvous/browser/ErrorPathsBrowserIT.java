@@ -2,12 +2,10 @@ package dev.rendezvous.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.TestClient;
-import dev.rendezvous.support.TestServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,19 +15,10 @@ class ErrorPathsBrowserIT {
     @RegisterExtension
     final Browsers browsers = new Browsers();
 
-    private TestServer server;
+    @RegisterExtension
+    final NodeUnderTest server = new NodeUnderTest();
 
-    @BeforeEach
-    void startServer() throws InterruptedException {
-        server = TestServer.start();
-    }
 
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void callingAnAbsentIdSaysNobodyIsConnected() {
@@ -63,10 +52,10 @@ class ErrorPathsBrowserIT {
         page.awaitOnline();
         int port = server.port();
 
-        server.close();
+        server.stop();
         page.await("drop noticed", p -> !"open".equals(p.state("signaling")));
         assertThat(page.notice()).contains("server going away");
-        server = TestServer.start(TestServer.config().port(port).build());
+        server.restartOnSamePort();
 
         page.await("reconnected", p -> "open".equals(p.state("signaling")) && ((Number) p.state("opens")).intValue() == 2);
         try (TestClient sameId = TestClient.connect(port, "survivor")) {

@@ -2,7 +2,7 @@ package dev.rendezvous.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.support.TestServer;
+import dev.rendezvous.support.NodeUnderTest;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,22 +23,20 @@ class SeedClientInteropBrowserIT {
     @RegisterExtension
     final Browsers browsers = new Browsers();
 
-    private TestServer server;
+    @RegisterExtension
+    final NodeUnderTest server = new NodeUnderTest();
+
     private TestPages pages;
 
     @BeforeEach
-    void start() throws InterruptedException {
-        server = TestServer.start();
+    void servePages() {
         pages = TestPages.serve(SEED_PAGE, "browser/seed-client.html");
     }
 
     @AfterEach
-    void stop() {
+    void stopPages() {
         if (pages != null) {
             pages.close();
-        }
-        if (server != null) {
-            server.close();
         }
     }
 

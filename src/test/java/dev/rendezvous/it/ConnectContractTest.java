@@ -3,13 +3,12 @@ package dev.rendezvous.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.support.HttpProbe;
+import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.TestClient;
-import dev.rendezvous.support.TestServer;
 import java.net.URI;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,17 +18,10 @@ class ConnectContractTest {
     private static final String FINGERPRINT = "sha-256 "
             + "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
 
-    private static TestServer server;
+    @RegisterExtension
+    static final NodeUnderTest server = new NodeUnderTest();
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     /** The ID a socket got bound to, read back from an error frame addressed to it. */
     private static String boundId(TestClient client) throws InterruptedException {

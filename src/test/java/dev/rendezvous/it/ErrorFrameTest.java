@@ -3,12 +3,12 @@ package dev.rendezvous.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.signaling.FromCheck;
+import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,17 +16,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ErrorFrameTest {
 
     /** A node per test, so that IDs released by one test's sockets cannot race the next test's claims. */
-    private TestServer server;
+    @RegisterExtension
+    final NodeUnderTest server = new NodeUnderTest();
 
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start();
-    }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private static void assertErrorFrame(String frame, String ownId, String code) {
         Map<String, String> fields = Json.fields(frame);

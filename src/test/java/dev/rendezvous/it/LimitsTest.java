@@ -2,30 +2,21 @@ package dev.rendezvous.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Wire contract item 6: size, type and encoding limits close only the offending socket. */
 class LimitsTest {
 
     private static final int LIMIT = 4096;
     /** A node per test, so that IDs released by one test's sockets cannot race the next test's claims. */
-    private TestServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start(TestServer.config().maxMessageBytes(LIMIT).build());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final NodeUnderTest server = new NodeUnderTest(TestServer.config().maxMessageBytes(LIMIT));
 
     private static String messageOfSize(int bytes) {
         String head = "{\"to\":\"bystander\",\"sdp\":\"";

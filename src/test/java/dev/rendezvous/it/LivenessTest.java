@@ -2,31 +2,22 @@ package dev.rendezvous.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Wire contract item 7: pings keep healthy idle sockets; silent ones are closed and their IDs freed. */
 class LivenessTest {
 
     private static final Duration PING = Duration.ofMillis(250);
     private static final Duration IDLE = Duration.ofMillis(1000);
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(TestServer.config().pingInterval(PING).idleTimeout(IDLE).build());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final NodeUnderTest server = new NodeUnderTest(TestServer.config().pingInterval(PING).idleTimeout(IDLE));
 
     @Test
     void keepsAnIdleClientThatAnswersPingsOverManyIntervals() throws Exception {

@@ -2,8 +2,8 @@ package dev.rendezvous.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.TestClient;
-import dev.rendezvous.support.TestServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,9 +11,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,17 +20,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RelayContractTest {
 
     /** A node per test, so that IDs released by one test's sockets cannot race the next test's claims. */
-    private TestServer server;
+    @RegisterExtension
+    final NodeUnderTest server = new NodeUnderTest();
 
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start();
-    }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {

@@ -2,9 +2,9 @@ package dev.rendezvous.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.TestClient;
-import dev.rendezvous.support.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,24 +14,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Wire contract item 5: one socket per ID, atomically, and the ID is free again as soon as it closes. */
 class TakenIdTest {
 
-    private static TestServer server;
+    @RegisterExtension
+    static final NodeUnderTest server = new NodeUnderTest();
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void refusesASecondSocketWith4409AndKeepsTheHolder() throws Exception {
