@@ -20,8 +20,8 @@ import java.nio.ByteBuffer;
  */
 public final class EnvelopeHeaderParser {
 
-    private static final String TO = "to";
-    private static final String FROM = "from";
+    static final String TO = "to";
+    static final String FROM = "from";
 
     private final JsonFactory json;
     private final ThreadLocal<ReusedHeaderReader> readers;
@@ -49,7 +49,7 @@ public final class EnvelopeHeaderParser {
      */
     public EnvelopeHeader parse(ByteBuffer buffer, EnvelopeHeader previous) throws MalformedEnvelopeException {
         EnvelopeHeader header = readers.get().read(buffer, previous);
-        return header != null ? header : parse(buffer.duplicate());
+        return header != null ? header : parse(buffer);
     }
 
     public EnvelopeHeader parse(byte[] bytes, int offset, int length) throws MalformedEnvelopeException {

@@ -26,9 +26,6 @@ import java.nio.ByteBuffer;
  */
 final class ReusedHeaderReader {
 
-    private static final String TO = "to";
-    private static final String FROM = "from";
-
     private final JsonFactory json;
     private JsonParser parser;
     private ByteBufferFeeder feeder;
@@ -110,14 +107,14 @@ final class ReusedHeaderReader {
             if (value == null || value == JsonToken.NOT_AVAILABLE) {
                 return null;
             }
-            if (TO.equals(name)) {
+            if (EnvelopeHeaderParser.TO.equals(name)) {
                 if (hasTo || value != JsonToken.VALUE_STRING) {
                     return null;
                 }
                 hasTo = true;
                 toIsPrevious = previous != null && textEquals(previous.to());
                 to = toIsPrevious ? previous.to() : parser.getText();
-            } else if (FROM.equals(name)) {
+            } else if (EnvelopeHeaderParser.FROM.equals(name)) {
                 if (hasFrom) {
                     return null;
                 }
