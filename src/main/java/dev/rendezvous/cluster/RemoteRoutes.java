@@ -5,6 +5,7 @@ import dev.rendezvous.signaling.PeerSession;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -17,6 +18,13 @@ import java.util.concurrent.ConcurrentMap;
  * the same atomic step that installs the route, so a later message can never overtake them.
  */
 final class RemoteRoutes {
+
+    /** Where the directory is asked which node holds an ID: {@link IdDirectory#lookup} in production. */
+    @FunctionalInterface
+    interface Lookups {
+        /** The lease value ({@code <node>/<token>}) of the key, or null when nobody holds it. */
+        CompletionStage<byte[]> lookup(byte[] key);
+    }
 
     /** Messages that may wait for one lookup; more means Redis is too slow to be worth queueing for. */
     static final int MAX_WAITING = 1024;
@@ -53,17 +61,28 @@ final class RemoteRoutes {
         }
     }
 
-    /** Guarded by the map's per-key lock: only touched inside {@code compute}. */
-    private record Lookup(List<Outbound> waiting) implements Route {
+    /**
+     * A lookup in flight and the messages waiting for it. Guarded by the map's per-key lock: only
+     * touched inside {@code compute}.
+     */
+    private static final class Lookup implements Route {
+        final List<Outbound> waiting = new ArrayList<>(4);
+        /**
+         * The route being installed while the waiting messages are published. A publish can
+         * report "node gone" synchronously, on this very thread, from inside that compute (its
+         * reply may complete before a callback is attached); the nested invalidation then still
+         * finds this lookup in the map and must mark the route about to replace it.
+         */
+        Known answer;
     }
 
     private final ConcurrentMap<PeerId, Route> routes = new ConcurrentHashMap<>();
-    private final IdDirectory directory;
+    private final Lookups directory;
     private final NodeId self;
     private final int capacity;
     private final Dispatch dispatch;
 
-    RemoteRoutes(IdDirectory directory, NodeId self, int capacity, Dispatch dispatch) {
+    RemoteRoutes(Lookups directory, NodeId self, int capacity, Dispatch dispatch) {
         this.directory = directory;
         this.self = self;
         this.capacity = capacity;
@@ -80,13 +99,13 @@ final class RemoteRoutes {
             }
             Lookup lookup = route instanceof Lookup pending ? pending : null;
             if (lookup == null) {
-                lookup = new Lookup(new ArrayList<>(4));
+                lookup = new Lookup();
                 startLookup[0] = true;
-            } else if (lookup.waiting().size() >= MAX_WAITING) {
+            } else if (lookup.waiting.size() >= MAX_WAITING) {
                 overflow[0] = true;
                 return lookup;
             }
-            lookup.waiting().add(message);
+            lookup.waiting.add(message);
             return lookup;
         });
         if (overflow[0]) {
@@ -105,7 +124,8 @@ final class RemoteRoutes {
         // those messages can arrive on another thread meanwhile; it must wait for that compute and
         // then mark the stored route stale, or the dead route would be kept and used again.
         routes.computeIfPresent(recipient, (id, route) -> {
-            if (route instanceof Known known && known.node.equals(node)) {
+            Known known = route instanceof Lookup lookup ? lookup.answer : (Known) route;
+            if (known != null && known.node.equals(node)) {
                 known.stale = true;
             }
             return route;
@@ -119,18 +139,19 @@ final class RemoteRoutes {
     private void resolved(PeerId recipient, byte[] owner, Throwable failure) {
         NodeId node = failure == null ? ClusterKeys.ownerOf(owner) : null;
         routes.compute(recipient, (id, route) -> {
-            List<Outbound> waiting = ((Lookup) route).waiting();
+            Lookup lookup = (Lookup) route;
             if (failure != null) {
-                waiting.forEach(m -> dispatch.unreachable(m, "id directory unreachable"));
+                lookup.waiting.forEach(m -> dispatch.unreachable(m, "id directory unreachable"));
                 return null;
             }
             // Our own node in the directory but not in the local registry: the holder just left.
             if (node == null || node.equals(self)) {
-                waiting.forEach(dispatch::unknown);
+                lookup.waiting.forEach(dispatch::unknown);
                 return null;
             }
-            waiting.forEach(m -> dispatch.publish(node, m));
-            return new Known(node);
+            lookup.answer = new Known(node);
+            lookup.waiting.forEach(m -> dispatch.publish(node, m));
+            return lookup.answer;
         });
         if (routes.size() > capacity) {
             evictSome();
