@@ -62,18 +62,19 @@ final class RemoteRoutes {
     }
 
     /**
-     * A lookup in flight and the messages waiting for it. Guarded by the map's per-key lock: only
-     * touched inside {@code compute}.
+     * A lookup in flight and the messages waiting for it. {@code waiting} is guarded by the map's
+     * per-key lock: only touched inside {@code compute}.
      */
     private static final class Lookup implements Route {
         final List<Outbound> waiting = new ArrayList<>(4);
         /**
-         * The route being installed while the waiting messages are published. A publish can
-         * report "node gone" synchronously, on this very thread, from inside that compute (its
-         * reply may complete before a callback is attached); the nested invalidation then still
-         * finds this lookup in the map and must mark the route about to replace it.
+         * The route being installed, set before the waiting messages are published and stored in
+         * the map right after. Until it is stored, this lookup is what the map holds, so a "node
+         * gone" answer to one of those messages — from another thread, or on this very thread
+         * inside the compute when the PUBLISH completed before its callback was attached — finds
+         * the route to mark here. Volatile: that answer is read without the map's lock.
          */
-        Known answer;
+        volatile Known answer;
     }
 
     private final ConcurrentMap<PeerId, Route> routes = new ConcurrentHashMap<>();
@@ -119,17 +120,15 @@ final class RemoteRoutes {
 
     /** Forgets the route to {@code recipient} if it still points at {@code node}; the next message looks it up. */
     void invalidate(PeerId recipient, NodeId node) {
-        // computeIfPresent, not get: a lookup that just resolved publishes its waiting messages
-        // inside its own compute, before the new route is stored. A "node gone" answer to one of
-        // those messages can arrive on another thread meanwhile; it must wait for that compute and
-        // then mark the stored route stale, or the dead route would be kept and used again.
-        routes.computeIfPresent(recipient, (id, route) -> {
-            Known known = route instanceof Lookup lookup ? lookup.answer : (Known) route;
-            if (known != null && known.node.equals(node)) {
-                known.stale = true;
-            }
-            return route;
-        });
+        // A plain read, not computeIfPresent: this runs inside other keys' computes (a publish
+        // settles a whole batch, for many recipients, on the spot), and taking a second bin lock
+        // there could deadlock two threads. A lookup that is installing its route is covered by
+        // its answer.
+        Route route = routes.get(recipient);
+        Known known = route instanceof Lookup lookup ? lookup.answer : (Known) route;
+        if (known != null && known.node.equals(node)) {
+            known.stale = true;
+        }
     }
 
     int size() {
