@@ -9,6 +9,7 @@
 export const CLOSE_REASONS = Object.freeze({
   1000: { reason: 'closed normally', reconnect: false },
   1001: { reason: 'server going away (restart or shutdown)', reconnect: true },
+  1002: { reason: 'protocol error: a frame broke the WebSocket protocol', reconnect: false },
   1003: { reason: 'binary messages are not supported', reconnect: false },
   1006: { reason: 'connection lost', reconnect: true },
   1007: { reason: 'message was not valid UTF-8', reconnect: false },

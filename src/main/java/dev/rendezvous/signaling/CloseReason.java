@@ -8,6 +8,8 @@ package dev.rendezvous.signaling;
 public enum CloseReason {
     NORMAL(1000, "bye", false),
     GOING_AWAY(1001, "going away", true),
+    /** A frame that breaks RFC 6455 (bad fragmentation, reserved bits or opcodes, an unmasked frame...). */
+    PROTOCOL_ERROR(1002, "protocol error", false),
     UNSUPPORTED_DATA(1003, "binary frames not supported", false),
     INVALID_PAYLOAD(1007, "invalid utf-8", false),
     MESSAGE_TOO_BIG(1009, "message too big", false),

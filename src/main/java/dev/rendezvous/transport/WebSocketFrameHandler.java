@@ -112,16 +112,14 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
+            // From the aggregator: the frames themselves are sound, so the closing handshake can run.
             log.debug("peer={} sent a message over the size limit", session.id());
             session.close(CloseReason.MESSAGE_TOO_BIG);
-        } else if (cause instanceof CorruptedWebSocketFrameException corrupt
-                && corrupt.closeStatus().code() == CloseReason.MESSAGE_TOO_BIG.code()) {
-            log.debug("peer={} sent a frame over the size limit", session.id());
-            session.closeAfterViolation(CloseReason.MESSAGE_TOO_BIG);
         } else if (cause instanceof CorruptedFrameException) {
-            // The UTF-8 validator has already sent 1007; any other frame violation is a 1002.
-            log.debug("peer={} protocol violation: {}", session.id(), cause.getMessage());
-            ctx.close();
+            // From the frame decoder or the UTF-8 validator, neither of which closes by itself.
+            CloseReason reason = violationReason(cause);
+            log.debug("peer={} protocol violation, closing with {}: {}", session.id(), reason.code(), cause.getMessage());
+            session.closeAfterViolation(reason);
         } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
             log.debug("peer={} connection error: {}", session.id(), cause.toString());
             ctx.close();
@@ -129,5 +127,16 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             log.error("peer={} unexpected error, closing", session.id(), cause);
             session.close(CloseReason.INTERNAL_ERROR);
         }
+    }
+
+    private static CloseReason violationReason(Throwable cause) {
+        int code = cause instanceof CorruptedWebSocketFrameException corrupt ? corrupt.closeStatus().code() : 0;
+        if (code == CloseReason.MESSAGE_TOO_BIG.code()) {
+            return CloseReason.MESSAGE_TOO_BIG;
+        }
+        if (code == CloseReason.INVALID_PAYLOAD.code()) {
+            return CloseReason.INVALID_PAYLOAD;
+        }
+        return CloseReason.PROTOCOL_ERROR;
     }
 }

@@ -50,8 +50,8 @@ final class WebSocketUpgrader {
                 .allowExtensions(false)
                 .allowMaskMismatch(false)
                 // The frame handler closes instead (WebSocketSession.closeAfterViolation): the decoder
-                // would hang up with the oversized frame's bytes unread, and the kernel's reset then
-                // destroys the 1009 close frame before a browser reads it (Chrome reports 1006).
+                // would hang up with the offending frame's bytes unread, and the kernel's reset then
+                // destroys the close frame before a browser reads it (Chrome reports 1006).
                 .closeOnProtocolViolation(false)
                 .build();
         this.maxMessageBytes = maxMessageBytes;
@@ -103,6 +103,17 @@ final class WebSocketUpgrader {
         }));
     }
 
+    /**
+     * What follows Netty's frame decoder on an upgraded socket. Like the decoder, the UTF-8
+     * validator does not close by itself: the frame handler closes after any violation, the same
+     * way for all of them (see the decoder's configuration above).
+     */
+    static void addFrameHandlers(ChannelPipeline pipeline, int maxMessageBytes, WebSocketFrameHandler frameHandler) {
+        pipeline.addLast(UTF8_VALIDATOR, new Utf8FrameValidator(false));
+        pipeline.addLast(AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
+        pipeline.addLast(FRAME_HANDLER, frameHandler);
+    }
+
     private void finish(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, FullHttpRequest request,
             WebSocketSession session, ClaimResult outcome, Throwable failure) {
         Channel channel = ctx.channel();
@@ -124,9 +135,8 @@ final class WebSocketUpgrader {
         handshaker.handshake(channel, request);
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(ServerChannelInitializer.HANDSHAKE_DEADLINE);
-        pipeline.addLast(UTF8_VALIDATOR, new Utf8FrameValidator(true));
-        pipeline.addLast(AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
-        pipeline.addLast(FRAME_HANDLER, new WebSocketFrameHandler(session, parser, router, relay, openSessions));
+        addFrameHandlers(pipeline, maxMessageBytes,
+                new WebSocketFrameHandler(session, parser, router, relay, openSessions));
         pipeline.remove(ctx.handler());
         if (outcome == ClaimResult.CLAIMED) {
             log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());

@@ -6,9 +6,14 @@ import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Wire contract item 6: size, type and encoding limits close only the offending socket. */
 class LimitsTest {
@@ -62,6 +67,70 @@ class LimitsTest {
             assertThat(bystander.poll(java.time.Duration.ofMillis(100))).isNull();
             assertOthersUnaffected(bystander, witness);
         }
+    }
+
+    /** Frames that break RFC 6455, as the bytes a broken client would write. */
+    static Stream<Arguments> protocolViolations() {
+        byte[] open = "{\"to\":".getBytes(StandardCharsets.UTF_8);
+        byte[] object = "{}".getBytes(StandardCharsets.UTF_8);
+        return Stream.of(
+                Arguments.of("an unmasked frame", new byte[] {(byte) 0x81, 0x02, '{', '}'}),
+                Arguments.of("a reserved bit set", masked(0xC1, object)),
+                Arguments.of("a reserved opcode", masked(0x83, object)),
+                Arguments.of("a fragmented ping", masked(0x09, object)),
+                Arguments.of("a ping over 125 bytes", masked(0x89, new byte[126])),
+                Arguments.of("a close frame with a one-byte body", masked(0x88, new byte[] {0x03})),
+                Arguments.of("a continuation outside a message", masked(0x80, object)),
+                Arguments.of("a new message inside a fragmented one", concat(masked(0x01, open), masked(0x81, object))));
+    }
+
+    /**
+     * The close frame arrives, then the end of the stream — never a reset, even though the client
+     * wrote more after the bad frame — and nothing reaches the bystander.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("protocolViolations")
+    void closesWith1002OnAProtocolViolation(String violation, byte[] frames) throws Exception {
+        try (TestClient bystander = TestClient.connect(server.port(), "bystander");
+             TestClient witness = TestClient.connect(server.port(), "witness");
+             RawWebSocket offender = RawWebSocket.connect(server.port(), "offender")) {
+            byte[] more = masked(0x81, "{\"to\":\"bystander\"}".getBytes(StandardCharsets.UTF_8));
+            offender.socket().getOutputStream().write(concat(frames, more, more, more));
+            RawWebSocket.Frame close = offender.readUntilClose();
+            assertThat(close).as("a close frame, not just a hang-up").isNotNull();
+            assertThat(close.closeCode()).isEqualTo(1002);
+            assertThat(close.closeReason()).isEqualTo("protocol error");
+            assertThat(offender.readFrame()).as("the end of the stream").isNull();
+            assertThat(bystander.poll(java.time.Duration.ofMillis(100))).isNull();
+            assertOthersUnaffected(bystander, witness);
+        }
+    }
+
+    /** One masked frame with {@code firstByte} as FIN, RSV and opcode bits; payloads up to 64 KiB. */
+    private static byte[] masked(int firstByte, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(firstByte);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        }
+        byte[] mask = {0x11, 0x22, 0x33, 0x44};
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i & 3]);
+        }
+        return frame.toByteArray();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 
     @Test

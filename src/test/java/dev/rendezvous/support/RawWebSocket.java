@@ -34,6 +34,11 @@ public final class RawWebSocket implements AutoCloseable {
         public int closeCode() {
             return payload.length < 2 ? 1005 : ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
         }
+
+        /** The reason text of a close frame. */
+        public String closeReason() {
+            return payload.length < 2 ? "" : new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+        }
     }
 
     private final Socket socket;

@@ -19,13 +19,17 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The frame handler of an upgraded socket, fed decoded frames on an {@link EmbeddedChannel}. Two
@@ -237,12 +241,27 @@ class WebSocketFrameHandlerTest {
         assertThat(CloseReason.MESSAGE_TOO_BIG.code()).isEqualTo(1009);
     }
 
-    @Test
-    void closesWithoutAnotherFrameOnAProtocolViolationTheDecoderAlreadyAnswered() {
-        aliceChannel.pipeline().fireExceptionCaught(new CorruptedFrameException("invalid UTF-8"));
+    /** Neither the decoder nor the UTF-8 validator closes by itself: the handler sends the code. */
+    @ParameterizedTest
+    @CsvSource({"1002, protocol error", "1007, invalid utf-8", "1009, message too big"})
+    void answersAFrameViolationWithItsCloseCodeAndDrains(int code, String reason) {
+        aliceChannel.pipeline().fireExceptionCaught(
+                new CorruptedWebSocketFrameException(WebSocketCloseStatus.valueOf(code), "netty's own words"));
 
-        assertThat(aliceChannel.outboundMessages()).isEmpty();
-        assertThat(aliceChannel.isOpen()).isFalse();
+        CloseWebSocketFrame close = aliceChannel.readOutbound();
+        assertThat(close.statusCode()).isEqualTo(code);
+        assertThat(close.reasonText()).isEqualTo(reason);
+        close.release();
+        assertThat(aliceChannel.isOpen()).as("open until the client hangs up or the deadline").isTrue();
+    }
+
+    @Test
+    void anyOtherCorruptFrameIsAProtocolError() {
+        aliceChannel.pipeline().fireExceptionCaught(new CorruptedFrameException("unexpected"));
+
+        CloseWebSocketFrame close = aliceChannel.readOutbound();
+        assertThat(close.statusCode()).isEqualTo(1002);
+        close.release();
     }
 
     @Test
