@@ -11,6 +11,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -69,8 +71,10 @@ final class WebSocketUpgrader {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, finger.problem());
             return;
         }
-        if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
-            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade");
+        String malformed = upgradeProblem(request);
+        if (malformed != null) {
+            log.debug("refused upgrade from {}: {}", ctx.channel().remoteAddress(), malformed);
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, malformed);
             return;
         }
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
@@ -104,6 +108,24 @@ final class WebSocketUpgrader {
     }
 
     /**
+     * Why the request is not an upgrade Netty's handshaker would accept (RFC 6455 4.2.1), or null.
+     * Checked before the ID is claimed: the handshaker only finds out after, when a failure would
+     * leave the ID bound to a connection that never becomes a WebSocket.
+     */
+    private static String upgradeProblem(FullHttpRequest request) {
+        HttpHeaders headers = request.headers();
+        if (!headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            return "expected a WebSocket upgrade";
+        }
+        String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null || key.isBlank()) {
+            return "missing Sec-WebSocket-Key";
+        }
+        return null;
+    }
+
+    /**
      * What follows Netty's frame decoder on an upgraded socket. Like the decoder, the UTF-8
      * validator does not close by itself: the frame handler closes after any violation, the same
      * way for all of them (see the decoder's configuration above).
@@ -132,12 +154,23 @@ final class WebSocketUpgrader {
         // the WebSocket encoder, never before.
         session.markOpen();
         openSessions.add(session);
-        handshaker.handshake(channel, request);
-        ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.remove(ServerChannelInitializer.HANDSHAKE_DEADLINE);
-        addFrameHandlers(pipeline, maxMessageBytes,
-                new WebSocketFrameHandler(session, parser, router, relay, openSessions));
-        pipeline.remove(ctx.handler());
+        try {
+            handshaker.handshake(channel, request);
+            ChannelPipeline pipeline = ctx.pipeline();
+            pipeline.remove(ServerChannelInitializer.HANDSHAKE_DEADLINE);
+            addFrameHandlers(pipeline, maxMessageBytes,
+                    new WebSocketFrameHandler(session, parser, router, relay, openSessions));
+            pipeline.remove(ctx.handler());
+        } catch (RuntimeException e) {
+            // Until the frame handler is in place nothing would ever release the ID: do it here.
+            log.error("peer={} upgrade failed, closing", session.id(), e);
+            openSessions.remove(session);
+            if (outcome == ClaimResult.CLAIMED) {
+                relay.release(session);
+            }
+            channel.close();
+            return;
+        }
         if (outcome == ClaimResult.CLAIMED) {
             log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());
         } else if (outcome == ClaimResult.TAKEN) {

@@ -10,6 +10,7 @@ import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Wire contract item 1: where and how a socket connects, and which requests are refused. */
@@ -76,6 +77,39 @@ class ConnectContractTest {
         }
         HttpProbe.Response tooLong = HttpProbe.upgrade(server.port(), "/websocket/?finger=" + "x".repeat(257));
         assertThat(tooLong.status()).isEqualTo(400);
+    }
+
+    /**
+     * Upgrades Netty's handshaker would reject. They get a 400 with a one-line reason, and the ID
+     * they asked for stays free (it used to stay bound, for good, to a connection that never
+     * became a WebSocket).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "no Sec-WebSocket-Key | missing Sec-WebSocket-Key | Upgrade: websocket | Connection: Upgrade | Sec-WebSocket-Version: 13",
+        "a blank Sec-WebSocket-Key | missing Sec-WebSocket-Key | Upgrade: websocket | Connection: Upgrade | Sec-WebSocket-Key:  ",
+        "no Upgrade token in Connection | expected a WebSocket upgrade | Upgrade: websocket | Connection: keep-alive | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "no Connection header | expected a WebSocket upgrade | Upgrade: websocket | Sec-WebSocket-Version: 13 | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "no Upgrade header | expected a WebSocket upgrade | Connection: Upgrade | Sec-WebSocket-Version: 13 | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+    })
+    void refusesAMalformedUpgradeWith400AndLeavesTheIdFree(String malformation, String reason, String header1,
+            String header2, String header3) throws Exception {
+        String id = "malformed-" + malformation.replace(' ', '-');
+        HttpProbe.Response refused = HttpProbe.get(server.port(), "/websocket/?finger=" + id,
+                header1, header2, header3, "Sec-WebSocket-Version: 13");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).isEqualTo(reason + "\n");
+        try (TestClient client = TestClient.connect(server.port(), id)) {
+            assertThat(boundId(client)).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void acceptsAConnectionHeaderWithSeveralTokens() throws Exception {
+        HttpProbe.Response upgraded = HttpProbe.get(server.port(), "/websocket/?finger=firefox-style",
+                "Upgrade: websocket", "Connection: keep-alive, Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Version: 13");
+        assertThat(upgraded.status()).isEqualTo(101);
     }
 
     @ParameterizedTest

@@ -2,6 +2,7 @@ package dev.rendezvous.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.CloseReason;
@@ -204,6 +205,23 @@ class HttpRequestHandlerTest {
         channel.close();
         assertThat(relay.localSessionCount()).as("closing the socket frees the id").isZero();
         assertThat(openSessions.size()).isZero();
+    }
+
+    /** Whatever breaks between the claim and the frame handler, the ID must not stay bound. */
+    @Test
+    void aFailureWhileInstallingTheWebSocketPipelineFreesTheId() {
+        // Provoke one: the upgrader removes the handshake deadline, which is no longer there.
+        channel.pipeline().remove(ServerChannelInitializer.HANDSHAKE_DEADLINE);
+
+        try (CapturedLog log = new CapturedLog(WebSocketUpgrader.class)) {
+            exchange("GET /websocket/?finger=alice HTTP/1.1\r\nHost: h\r\n" + UPGRADE_HEADERS + "\r\n");
+            assertThat(log.events()).extracting(ILoggingEvent::getFormattedMessage)
+                    .containsExactly("peer=alice upgrade failed, closing");
+        }
+
+        assertThat(relay.find(new PeerId("alice"))).isNull();
+        assertThat(openSessions.size()).isZero();
+        assertThat(channel.isOpen()).isFalse();
     }
 
     @Test
