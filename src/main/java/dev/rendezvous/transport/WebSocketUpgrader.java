@@ -77,9 +77,7 @@ final class WebSocketUpgrader {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, malformed);
             return;
         }
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + HttpRequestHandler.WEBSOCKET_PATH,
-                null, decoderConfig).newHandshaker(request);
+        WebSocketServerHandshaker handshaker = handshakerFor(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
@@ -105,6 +103,17 @@ final class WebSocketUpgrader {
                 held.release();
             }
         }));
+    }
+
+    /** Netty's handshaker for the request's protocol version; null when it names none or one Netty lacks. */
+    private WebSocketServerHandshaker handshakerFor(FullHttpRequest request) {
+        // Without a version Netty would assume the 2010 draft (hixie-76), which no browser speaks.
+        if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_VERSION)) {
+            return null;
+        }
+        String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost")
+                + HttpRequestHandler.WEBSOCKET_PATH;
+        return new WebSocketServerHandshakerFactory(location, null, decoderConfig).newHandshaker(request);
     }
 
     /**

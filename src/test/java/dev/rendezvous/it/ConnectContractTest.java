@@ -104,6 +104,23 @@ class ConnectContractTest {
         }
     }
 
+    /** RFC 6455 4.2.2: 426 with the version the server speaks; Netty would otherwise try the 2010 draft. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "99"})
+    void answersAMissingOrUnknownVersionWith426AndLeavesTheIdFree(String version) throws Exception {
+        String id = "version-" + version;
+        String[] headers = {"Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="};
+        HttpProbe.Response refused = version.isEmpty()
+                ? HttpProbe.get(server.port(), "/websocket/?finger=" + id, headers)
+                : HttpProbe.get(server.port(), "/websocket/?finger=" + id, headers[0], headers[1], headers[2],
+                        "Sec-WebSocket-Version: " + version);
+        assertThat(refused.status()).isEqualTo(426);
+        assertThat(refused.header("sec-websocket-version")).isEqualTo("13");
+        try (TestClient client = TestClient.connect(server.port(), id)) {
+            assertThat(boundId(client)).isEqualTo(id);
+        }
+    }
+
     @Test
     void acceptsAConnectionHeaderWithSeveralTokens() throws Exception {
         HttpProbe.Response upgraded = HttpProbe.get(server.port(), "/websocket/?finger=firefox-style",
