@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import sun.misc.Signal;
 
 /**
@@ -102,7 +101,7 @@ public final class Rendezvous implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new RendezvousCommand(Rendezvous::runUntilSignalled)).execute(args);
+        int exit = RendezvousCommand.commandLine(Rendezvous::runUntilSignalled).execute(args);
         System.exit(exit);
     }
 

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -95,6 +96,20 @@ public final class RendezvousCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final Function<ServerConfig, Integer> run;
+
+    /**
+     * The command line that {@code main} executes: a bad flag prints one line and a hint, not the
+     * whole usage text, which would bury the reason in a supervisor's log.
+     */
+    public static CommandLine commandLine(Function<ServerConfig, Integer> run) {
+        CommandLine cli = new CommandLine(new RendezvousCommand(run));
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr().println("rendezvous: " + e.getMessage() + " (see --help)");
+            return command.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return cli;
+    }
 
     public RendezvousCommand(Function<ServerConfig, Integer> run) {
         this.run = run;

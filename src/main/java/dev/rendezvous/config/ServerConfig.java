@@ -1,5 +1,6 @@
 package dev.rendezvous.config;
 
+import dev.rendezvous.protocol.IceServersJson;
 import dev.rendezvous.signaling.FromCheck;
 import java.net.URI;
 import java.time.Duration;
@@ -64,10 +65,9 @@ public record ServerConfig(
             throw new IllegalArgumentException("idle timeout (" + idleTimeout
                     + ") must be longer than the ping interval (" + pingInterval + ")");
         }
-        String trimmedIce = iceServers.strip();
-        if (!trimmedIce.startsWith("[") || !trimmedIce.endsWith("]")) {
-            throw new IllegalArgumentException("ice servers must be a JSON array, got: " + iceServers);
-        }
+        // The whole JSON check, not a glance at the brackets: a typo must fail the command line
+        // (exit 2), not the start (exit 1) or every browser's call.
+        IceServersJson.requireArray(iceServers);
     }
 
     public static ServerConfig defaults() {

@@ -17,10 +17,10 @@ class RendezvousCommandTest {
     private final StringWriter errors = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cli = new CommandLine(new RendezvousCommand(config -> {
+        CommandLine cli = RendezvousCommand.commandLine(config -> {
             started.set(config);
             return 0;
-        }));
+        });
         cli.setErr(new PrintWriter(errors));
         return cli.execute(args);
     }
@@ -64,6 +64,7 @@ class RendezvousCommandTest {
         assertThat(run("--ping-interval", "30s", "--idle-timeout", "10s")).isEqualTo(2);
         assertThat(started.get()).isNull();
         assertThat(errors.toString()).contains("idle timeout").contains("ping interval");
+        assertThat(errors.toString().lines()).as("one line, not the usage text").hasSize(1);
     }
 
     @Test
@@ -72,6 +73,8 @@ class RendezvousCommandTest {
         assertThat(run("--ping-interval", "soon")).isEqualTo(2);
         assertThat(run("--port", "70000")).isEqualTo(2);
         assertThat(run("--ice-servers", "{}")).isEqualTo(2);
+        assertThat(run("--ice-servers", "[{\"urls\":]")).isEqualTo(2);
+        assertThat(run("--ice-servers", "[] []")).isEqualTo(2);
         assertThat(started.get()).isNull();
     }
 }
