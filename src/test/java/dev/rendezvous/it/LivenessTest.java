@@ -49,6 +49,7 @@ class LivenessTest {
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
             assertThat(close).isNotNull();
             assertThat(close.closeCode()).isEqualTo(4408);
+            assertThat(close.closeReason()).isEqualTo("idle timeout");
             assertThat(waited).isGreaterThanOrEqualTo(IDLE.minusMillis(50));
         }
         try (TestClient again = TestClient.connect(server.port(), "silent")) {

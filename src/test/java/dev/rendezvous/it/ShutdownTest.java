@@ -36,10 +36,15 @@ class ShutdownTest {
 
             HttpProbe.Response draining = keepAlive.request("GET", "/healthz");
             assertThat(draining.status()).isEqualTo(503);
+            assertThat(draining.body()).isEqualTo("shutting down\n");
             // New connections during the drain: probes see 503, and no socket is bound any more.
             assertThat(HttpProbe.get(port, "/healthz").status()).isEqualTo(503);
+            HttpProbe.Response notReady = HttpProbe.get(port, "/readyz");
+            assertThat(notReady.status()).isEqualTo(503);
+            assertThat(notReady.body()).isEqualTo("draining\n");
             HttpProbe.Response refused = HttpProbe.upgrade(port, "/websocket/?finger=latecomer");
             assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.body()).isEqualTo("shutting down\n");
             assertThat(refused.header("upgrade")).isNull();
 
             shutdown.get(5 + 2, TimeUnit.SECONDS);

@@ -260,6 +260,34 @@ class EnvelopeHeaderParserTest {
         assertThat(input.parse(message).to()).isEqualTo("bob");
     }
 
+    /** The documented limits, at their edges: 1,000 levels of nesting (the envelope's own object included). */
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void nestingIsAcceptedUpToOneThousandLevels(Input input) throws Exception {
+        int inner = 999;
+        String deepest = "{\"to\":\"bob\",\"x\":" + "[".repeat(inner) + "]".repeat(inner) + "}";
+        assertThat(input.parse(deepest).to()).isEqualTo("bob");
+
+        String tooDeep = "{\"to\":\"bob\",\"x\":" + "[".repeat(inner + 1) + "]".repeat(inner + 1) + "}";
+        input.assertRejected(tooDeep, ErrorCode.BAD_JSON);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void numbersAreAcceptedUpToOneThousandDigits(Input input) throws Exception {
+        assertThat(input.parse("{\"to\":\"bob\",\"n\":" + "7".repeat(1000) + "}").to()).isEqualTo("bob");
+
+        input.assertRejected("{\"to\":\"bob\",\"n\":" + "7".repeat(1001) + "}", ErrorCode.BAD_JSON);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Input.class)
+    void fieldNamesAreAcceptedUpToFiftyThousandCharacters(Input input) throws Exception {
+        assertThat(input.parse("{\"to\":\"bob\",\"" + "k".repeat(50_000) + "\":1}").to()).isEqualTo("bob");
+
+        input.assertRejected("{\"to\":\"bob\",\"" + "k".repeat(50_001) + "\":1}", ErrorCode.BAD_JSON);
+    }
+
     @ParameterizedTest
     @EnumSource(Input.class)
     void bytesThatAreNotUtf8AreBadJson(Input input) {
