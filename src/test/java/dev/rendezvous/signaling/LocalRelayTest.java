@@ -65,6 +65,7 @@ class LocalRelayTest {
         assertThat(alice.errors()).singleElement().satisfies(error -> {
             assertThat(error.code()).isEqualTo(ErrorCode.PEER_UNAVAILABLE);
             assertThat(error.peer()).isEqualTo("ghost");
+            assertThat(error.detail()).isEqualTo("nobody is connected as that id");
         });
     }
 
@@ -75,8 +76,8 @@ class LocalRelayTest {
 
         relay.forward(alice, bob.id(), payload("{\"to\":\"bob\"}"));
 
-        assertThat(alice.errors()).extracting(SignalError::code, SignalError::peer)
-                .containsExactly(tuple(ErrorCode.PEER_UNAVAILABLE, "bob"));
+        assertThat(alice.errors()).extracting(SignalError::code, SignalError::peer, SignalError::detail)
+                .containsExactly(tuple(ErrorCode.PEER_UNAVAILABLE, "bob", "peer is disconnecting"));
     }
 
     @Test
@@ -86,7 +87,8 @@ class LocalRelayTest {
 
         relay.forward(alice, bob.id(), payload("{\"to\":\"bob\"}"));
 
-        assertThat(alice.errors()).extracting(SignalError::code).containsExactly(ErrorCode.PEER_UNAVAILABLE);
+        assertThat(alice.errors()).extracting(SignalError::code, SignalError::detail).containsExactly(
+                tuple(ErrorCode.PEER_UNAVAILABLE, "peer was too slow to read and has been disconnected"));
     }
 
     @Test
