@@ -8,6 +8,8 @@ import dev.rendezvous.support.NodeProcess;
 import dev.rendezvous.support.RedisServer;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -133,6 +135,35 @@ class ClusterFailureIT {
             try (TestClient newcomer = TestClient.connect(two.port(), "out-new")) {
                 awaitBound(newcomer, "out-new");
             }
+        }
+    }
+
+    /** DEPLOYMENT.md: an orchestrator restarts a node that exits 1 because Redis is not there yet. */
+    @Test
+    void aNodeThatCannotReachRedisAtStartExitsOneWithTheReason() throws Exception {
+        int nobodyListens;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nobodyListens = probe.getLocalPort();
+        }
+        NodeProcess.Exit exit = NodeProcess.runToExit(Duration.ofSeconds(20),
+                "--redis", "redis://127.0.0.1:" + nobodyListens, "--node-id", "fail-no-redis");
+
+        assertThat(exit.code()).isEqualTo(1);
+        assertThat(exit.output()).contains("cannot start", "Unable to connect to 127.0.0.1");
+    }
+
+    @Test
+    void aNodeNamedLikeARunningOneExitsOneAndLeavesItAlone() throws Exception {
+        try (TestClient resident = TestClient.connect(one.port(), "resident")) {
+            awaitBound(resident, "resident");
+
+            NodeProcess.Exit exit = NodeProcess.runToExit(Duration.ofSeconds(20),
+                    "--redis", redis.uri().toString(), "--node-id", "fail-one");
+
+            assertThat(exit.code()).isEqualTo(1);
+            assertThat(exit.output()).contains("cannot start", "node id already in use");
+            awaitBound(resident, "resident");
+            assertThat(HttpProbe.get(one.port(), "/readyz").status()).isEqualTo(200);
         }
     }
 

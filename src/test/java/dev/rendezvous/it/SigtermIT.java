@@ -2,11 +2,10 @@ package dev.rendezvous.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.support.JarProcess;
+import dev.rendezvous.support.NodeProcess;
 import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.TestClient;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Wire contract item 10 against the real jar in its own process: SIGTERM drains and exits 0. */
@@ -14,31 +13,29 @@ class SigtermIT {
 
     @Test
     void closesEverySocketWith1001AndExitsZero() throws Exception {
-        try (JarProcess node = JarProcess.start("--shutdown-grace", "5s");
+        try (NodeProcess node = NodeProcess.start("--shutdown-grace", "5s");
              TestClient a = TestClient.connect(node.port(), "a");
              TestClient b = TestClient.connect(node.port(), "b")) {
             a.send("{\"to\":\"b\"}");
             assertThat(b.receive()).isEqualTo("{\"to\":\"b\"}");
 
-            node.process().destroy();
+            node.terminateAsync();
 
             assertThat(a.awaitClose()).isEqualTo(new TestClient.Close(1001, "going away"));
             assertThat(b.awaitClose()).isEqualTo(new TestClient.Close(1001, "going away"));
-            assertThat(node.process().waitFor(5 + 3, TimeUnit.SECONDS)).as("exited within the grace").isTrue();
-            assertThat(node.process().exitValue()).isZero();
+            assertThat(node.awaitExit(5 + 3)).as("exit code, within the grace").isZero();
         }
     }
 
     @Test
     void exitsWithinTheGraceEvenWhenAClientNeverAnswersTheClose() throws Exception {
         Duration grace = Duration.ofSeconds(2);
-        try (JarProcess node = JarProcess.start("--shutdown-grace", grace.toSeconds() + "s");
+        try (NodeProcess node = NodeProcess.start("--shutdown-grace", grace.toSeconds() + "s");
              RawWebSocket stubborn = RawWebSocket.connect(node.port(), "stubborn")) {
             long signalled = System.nanoTime();
-            node.process().destroy();
+            node.terminateAsync();
             assertThat(stubborn.readUntilClose().closeCode()).isEqualTo(1001);
-            assertThat(node.process().waitFor(grace.toSeconds() + 3, TimeUnit.SECONDS)).isTrue();
-            assertThat(node.process().exitValue()).isZero();
+            assertThat(node.awaitExit(grace.toSeconds() + 3)).as("exit code, within the grace").isZero();
             assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(grace.plusSeconds(3));
         }
     }
@@ -48,10 +45,9 @@ class SigtermIT {
         // A supervisor may act on the start line at once; the signal must not find the JVM's
         // default handler (exit 143, no drain) in place.
         for (int attempt = 0; attempt < 3; attempt++) {
-            try (JarProcess node = JarProcess.start()) {
-                node.process().destroy();
-                assertThat(node.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
-                assertThat(node.process().exitValue()).as("exit code, attempt " + attempt).isZero();
+            try (NodeProcess node = NodeProcess.start()) {
+                node.terminateAsync();
+                assertThat(node.awaitExit(10)).as("exit code, attempt " + attempt).isZero();
             }
         }
     }

@@ -3,6 +3,9 @@ package dev.rendezvous.support;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,28 +21,43 @@ public final class NodeProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on /127\\.0\\.0\\.1:(\\d+)");
 
+    /** What a node that was expected to stop on its own said and returned. */
+    public record Exit(int code, String output) {
+    }
+
     private final Process process;
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private final List<String> output = new ArrayList<>();
 
-    private NodeProcess(List<String> command) throws Exception {
+    private NodeProcess(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-jar", jar().toString(), "--host", "127.0.0.1", "--port", "0"));
+        if (!List.of(args).contains("--shutdown-grace")) {
+            command.addAll(List.of("--shutdown-grace", "3s"));
+        }
+        command.addAll(List.of(args));
         this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Thread reader = new Thread(this::readOutput, "node-process-output");
         reader.setDaemon(true);
         reader.start();
     }
 
-    /** Starts {@code java -jar rendezvous.jar --host 127.0.0.1 --port 0 <args>} and waits until it listens. */
-    public static NodeProcess start(String... args) throws Exception {
-        String jar = System.getProperty("rendezvous.jar");
-        if (jar == null) {
-            throw new IllegalStateException("system property rendezvous.jar is not set (run through mvn verify)");
+    /** The jar that failsafe's {@code rendezvous.jar} property names (mvn verify builds it first). */
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("rendezvous.jar", "target/rendezvous.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run mvn package (failsafe runs after it)");
         }
-        List<String> command = new ArrayList<>(List.of(
-                System.getProperty("java.home") + "/bin/java", "-Xmx256m", "-jar", jar,
-                "--host", "127.0.0.1", "--port", "0", "--shutdown-grace", "3s"));
-        command.addAll(List.of(args));
-        NodeProcess node = new NodeProcess(command);
+        return jar;
+    }
+
+    /**
+     * Starts {@code java -jar rendezvous.jar --host 127.0.0.1 --port 0 [--shutdown-grace 3s] <args>}
+     * and waits until it listens.
+     */
+    public static NodeProcess start(String... args) throws Exception {
+        NodeProcess node = new NodeProcess(args);
         try {
             node.port.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -47,6 +65,19 @@ public final class NodeProcess implements AutoCloseable {
             throw new IllegalStateException("node did not start: " + node.output(), e);
         }
         return node;
+    }
+
+    /** Starts a node that is expected to stop by itself (a failed start) and waits for it, within {@code bound}. */
+    public static Exit runToExit(Duration bound, String... args) throws Exception {
+        try (NodeProcess node = new NodeProcess(args)) {
+            int code = node.awaitExit(bound.toSeconds());
+            if (code == -1) {
+                throw new AssertionError("node still running after " + bound + ": " + node.output());
+            }
+            // The reader settles the port once the output ends: after that the output is complete.
+            node.port.exceptionally(e -> -1).join();
+            return new Exit(code, node.output());
+        }
     }
 
     public int port() {
