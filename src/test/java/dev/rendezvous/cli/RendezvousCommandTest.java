@@ -37,6 +37,33 @@ class RendezvousCommandTest {
         assertThat(started.get().pingInterval()).isEqualTo(Duration.ofSeconds(20));
         assertThat(started.get().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(started.get().shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(started.get().ioThreads()).isZero();
+        assertThat(started.get().handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(started.get().iceServers()).isEqualTo("[]");
+        assertThat(started.get().redis()).isNull();
+        assertThat(started.get().nodeId()).isNull();
+        assertThat(started.get().leaseTtl()).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void readsTheClusterFlagsAndHumanDurations() {
+        assertThat(run("--redis", "redis://127.0.0.1:6379/2", "--node-id", "eu-1.a_b:c", "--lease-ttl", "1h",
+                "--ping-interval", "30", "--idle-timeout", "2m")).isZero();
+        ServerConfig config = started.get();
+        assertThat(config.redis()).hasToString("redis://127.0.0.1:6379/2");
+        assertThat(config.nodeId()).isEqualTo("eu-1.a_b:c");
+        assertThat(config.leaseTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.pingInterval()).as("a bare number is seconds").isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void refusesABadClusterFlagWithAUsageError() {
+        assertThat(run("--node-id", "has space")).isEqualTo(2);
+        assertThat(run("--node-id", "n".repeat(65))).isEqualTo(2);
+        assertThat(run("--redis", "http://127.0.0.1:6379")).isEqualTo(2);
+        assertThat(run("--lease-ttl", "forever")).isEqualTo(2);
+        assertThat(started.get()).isNull();
     }
 
     @Test

@@ -69,6 +69,17 @@ class LimitsTest {
         }
     }
 
+    @Test
+    void closesWith1007OnACloseReasonThatIsNotUtf8() throws Exception {
+        try (RawWebSocket offender = RawWebSocket.connect(server.port(), "offender")) {
+            offender.sendFrame(RawWebSocket.CLOSE, true, new byte[] {0x03, (byte) 0xE8, (byte) 0xC3, 0x28});
+            RawWebSocket.Frame close = offender.readUntilClose();
+            assertThat(close).isNotNull();
+            assertThat(close.closeCode()).isEqualTo(1007);
+            assertThat(offender.readFrame()).as("the end of the stream").isNull();
+        }
+    }
+
     /** Frames that break RFC 6455, as the bytes a broken client would write. */
     static Stream<Arguments> protocolViolations() {
         byte[] open = "{\"to\":".getBytes(StandardCharsets.UTF_8);
@@ -160,9 +171,12 @@ class LimitsTest {
             message[head.length + 2] = '"';
             message[head.length + 3] = '}';
             offender.sendFrame(RawWebSocket.TEXT, true, message);
+            offender.sendText("{\"to\":\"bystander\",\"after\":true}");
             RawWebSocket.Frame close = offender.readUntilClose();
             assertThat(close).isNotNull();
             assertThat(close.closeCode()).isEqualTo(1007);
+            assertThat(close.closeReason()).isEqualTo("invalid utf-8");
+            assertThat(offender.readFrame()).as("the end of the stream, not a reset").isNull();
             assertThat(bystander.poll(java.time.Duration.ofMillis(100))).isNull();
             assertOthersUnaffected(bystander, witness);
         }

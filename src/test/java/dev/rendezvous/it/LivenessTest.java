@@ -1,11 +1,15 @@
 package dev.rendezvous.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rendezvous.support.HttpProbe;
 import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
+import java.io.IOException;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -16,8 +20,25 @@ class LivenessTest {
 
     private static final Duration PING = Duration.ofMillis(250);
     private static final Duration IDLE = Duration.ofMillis(1000);
+    private static final Duration HANDSHAKE = Duration.ofMillis(1500);
     @RegisterExtension
-    static final NodeUnderTest server = new NodeUnderTest(TestServer.config().pingInterval(PING).idleTimeout(IDLE));
+    static final NodeUnderTest server = new NodeUnderTest(
+            TestServer.config().pingInterval(PING).idleTimeout(IDLE).handshakeTimeout(HANDSHAKE));
+
+    /** A connection that never upgrades is cut at --handshake-timeout, probes on keep-alive included. */
+    @Test
+    void closesAConnectionThatStaysPlainHttpAfterTheHandshakeTimeout() throws Exception {
+        long start = System.nanoTime();
+        try (Socket silent = new Socket("127.0.0.1", server.port());
+             HttpProbe prober = new HttpProbe(server.port())) {
+            assertThat(prober.request("GET", "/healthz").status()).isEqualTo(200);
+            silent.setSoTimeout((int) HANDSHAKE.multipliedBy(4).toMillis());
+            assertThat(silent.getInputStream().read()).as("end of stream").isEqualTo(-1);
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(waited).isGreaterThanOrEqualTo(HANDSHAKE.minusMillis(50));
+            assertThatThrownBy(() -> prober.request("GET", "/healthz")).isInstanceOf(IOException.class);
+        }
+    }
 
     @Test
     void keepsAnIdleClientThatAnswersPingsOverManyIntervals() throws Exception {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,7 +30,7 @@ public final class NodeProcess implements AutoCloseable {
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private final List<String> output = new ArrayList<>();
 
-    private NodeProcess(String... args) throws Exception {
+    private NodeProcess(Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-jar", jar().toString(), "--host", "127.0.0.1", "--port", "0"));
@@ -37,7 +38,9 @@ public final class NodeProcess implements AutoCloseable {
             command.addAll(List.of("--shutdown-grace", "3s"));
         }
         command.addAll(List.of(args));
-        this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        this.process = builder.start();
         Thread reader = new Thread(this::readOutput, "node-process-output");
         reader.setDaemon(true);
         reader.start();
@@ -57,7 +60,12 @@ public final class NodeProcess implements AutoCloseable {
      * and waits until it listens.
      */
     public static NodeProcess start(String... args) throws Exception {
-        NodeProcess node = new NodeProcess(args);
+        return start(Map.of(), args);
+    }
+
+    /** {@link #start(String...)} with extra environment variables. */
+    public static NodeProcess start(Map<String, String> environment, String... args) throws Exception {
+        NodeProcess node = new NodeProcess(environment, args);
         try {
             node.port.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -69,7 +77,7 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts a node that is expected to stop by itself (a failed start) and waits for it, within {@code bound}. */
     public static Exit runToExit(Duration bound, String... args) throws Exception {
-        try (NodeProcess node = new NodeProcess(args)) {
+        try (NodeProcess node = new NodeProcess(Map.of(), args)) {
             int code = node.awaitExit(bound.toSeconds());
             if (code == -1) {
                 throw new AssertionError("node still running after " + bound + ": " + node.output());
