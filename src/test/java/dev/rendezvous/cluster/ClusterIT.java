@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.support.HttpProbe;
 import dev.rendezvous.support.NodeProcess;
+import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.RedisServer;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
@@ -11,9 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,6 +104,62 @@ class ClusterIT {
             }
             sender.send("{\"to\":\"unique\",\"n\":1}");
             assertThat(holder.receive()).isEqualTo("{\"to\":\"unique\",\"n\":1}");
+        }
+    }
+
+    /**
+     * Claims of one ID raced on all three nodes at once: exactly one socket in the cluster holds it
+     * (its probe to itself comes back), every other gets 4409, and messages from any node reach the
+     * winner.
+     */
+    @Test
+    void exactlyOneOfManySimultaneousClaimsAcrossNodesWins() throws Exception {
+        int[] ports = {one.port(), two.port(), three.port()};
+        int claimants = 90;
+        ExecutorService pool = Executors.newFixedThreadPool(claimants);
+        CountDownLatch gate = new CountDownLatch(1);
+        List<Future<RawWebSocket>> winners = new ArrayList<>();
+        try {
+            for (int i = 0; i < claimants; i++) {
+                int port = ports[i % ports.length];
+                winners.add(pool.submit(() -> {
+                    gate.await();
+                    RawWebSocket socket = RawWebSocket.connect(port, "raced");
+                    socket.sendText("{\"to\":\"raced\",\"probe\":" + port + "}");
+                    RawWebSocket.Frame frame;
+                    while ((frame = socket.readFrame()) != null && frame.opcode() == RawWebSocket.PING) {
+                        socket.sendFrame(RawWebSocket.PONG, true, frame.payload());
+                    }
+                    assertThat(frame).as("an answer on port %d", port).isNotNull();
+                    if (frame.opcode() == RawWebSocket.CLOSE) {
+                        assertThat(frame.closeCode()).isEqualTo(4409);
+                        socket.close();
+                        return null;
+                    }
+                    assertThat(frame.text()).isEqualTo("{\"to\":\"raced\",\"probe\":" + port + "}");
+                    return socket;
+                }));
+            }
+            gate.countDown();
+            List<RawWebSocket> holders = new ArrayList<>();
+            for (Future<RawWebSocket> attempt : winners) {
+                RawWebSocket socket = attempt.get(60, TimeUnit.SECONDS);
+                if (socket != null) {
+                    holders.add(socket);
+                }
+            }
+            assertThat(holders).as("sockets holding the raced id").hasSize(1);
+            try (RawWebSocket holder = holders.get(0)) {
+                for (int port : ports) {
+                    try (TestClient sender = TestClient.connect(port, "racer-witness-" + port)) {
+                        sender.send("{\"to\":\"raced\",\"from\":\"racer-witness-" + port + "\"}");
+                        assertThat(holder.readFrame().text())
+                                .isEqualTo("{\"to\":\"raced\",\"from\":\"racer-witness-" + port + "\"}");
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
