@@ -118,7 +118,8 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof CorruptedFrameException) {
             // From the frame decoder or the UTF-8 validator, neither of which closes by itself.
             CloseReason reason = violationReason(cause);
-            log.debug("peer={} protocol violation, closing with {}: {}", session.id(), reason.code(), cause.getMessage());
+            log.debug("peer={} protocol violation, closing with {}: {}", session.id(), reason.code(),
+                    cause.getMessage());
             session.closeAfterViolation(reason);
         } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
             log.debug("peer={} connection error: {}", session.id(), cause.toString());

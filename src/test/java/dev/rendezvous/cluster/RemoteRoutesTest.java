@@ -187,7 +187,10 @@ class RemoteRoutesTest {
         }
     }
 
-    /** Records what the routes decide; for the nodes in {@code goneOnTheSpot} it answers like a PUBLISH with no receivers that completed at once. */
+    /**
+     * Records what the routes decide; for the nodes in {@code goneOnTheSpot} it answers like a
+     * PUBLISH with no receivers that completed at once.
+     */
     private final class Bus implements RemoteRoutes.Dispatch {
         final Set<NodeId> goneOnTheSpot = new HashSet<>();
         final List<String> published = new ArrayList<>();

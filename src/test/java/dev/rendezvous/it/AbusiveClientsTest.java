@@ -33,7 +33,8 @@ class AbusiveClientsTest {
     private static final int LIMIT = 4096;
     private static final int ABUSERS = 60;
     private static final int CALM_MESSAGES = 2_000;
-    private static final Set<String> DOCUMENTED_ERRORS = Set.of("bad-json", "missing-to", "from-mismatch", "peer-unavailable");
+    private static final Set<String> DOCUMENTED_ERRORS =
+            Set.of("bad-json", "missing-to", "from-mismatch", "peer-unavailable");
 
     /** One event loop: every socket shares its parser and its queue. */
     @RegisterExtension
@@ -110,13 +111,13 @@ class AbusiveClientsTest {
                     case 1 -> socket.sendText("{\"to\":\"nobody-" + random.nextInt(100) + "\",\"type\":\"offer\"}");
                     case 2 -> socket.sendText("{\"to\":\"calm-b\",\"from\":\"calm-a\",\"seq\":-1}");
                     case 3 -> {
-                        socket.sendFrame(RawWebSocket.TEXT, false, "{\"to\":\"nobody\",".getBytes(StandardCharsets.UTF_8));
+                        socket.sendFrame(RawWebSocket.TEXT, false, utf8("{\"to\":\"nobody\","));
                         socket.sendFrame(RawWebSocket.PING, true, new byte[] {1, 2});
                         pings++;
-                        socket.sendFrame(RawWebSocket.CONTINUATION, true, "\"x\":1}".getBytes(StandardCharsets.UTF_8));
+                        socket.sendFrame(RawWebSocket.CONTINUATION, true, utf8("\"x\":1}"));
                     }
                     case 4 -> {
-                        socket.sendFrame(RawWebSocket.PING, true, "ping".getBytes(StandardCharsets.UTF_8));
+                        socket.sendFrame(RawWebSocket.PING, true, utf8("ping"));
                         pings++;
                     }
                     default -> socket.sendFrame(RawWebSocket.PONG, true, new byte[0]);
@@ -134,7 +135,8 @@ class AbusiveClientsTest {
         String[] shapes = {
             "{\"to\":\"calm-b\"", "{\"to\":\"calm-b\",}", "[\"to\",\"calm-b\"]", "{\"to\":42}", "{}", "",
             "{\"to\":\"calm-b\",\"to\":\"x\"}", "{\"to\":\"calm-b\"} {}", "{\"to\":\"calm-b\",\"sdp\":\"", "}",
-            "{\"to\":\"calm-b\",\"from\":\"calm-b\",\"from\":\"x\"}", "{\"to\":{\"to\":\"calm-b\"}}", "nul", "{\"to\":\"\"}",
+            "{\"to\":\"calm-b\",\"from\":\"calm-b\",\"from\":\"x\"}", "{\"to\":{\"to\":\"calm-b\"}}", "nul",
+            "{\"to\":\"\"}",
             "{\"to\":\"" + "x".repeat(300) + "\"}", "{\"a\":" + "[".repeat(1200) + "]".repeat(1200) + "}",
         };
         return shapes[random.nextInt(shapes.length)];
@@ -146,18 +148,31 @@ class AbusiveClientsTest {
             case INVALID_UTF8 -> socket.sendFrame(RawWebSocket.TEXT, true,
                     new byte[] {'{', '"', 't', 'o', '"', ':', '"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}'});
             case OVERSIZED -> socket.sendText("{\"to\":\"calm-b\",\"sdp\":\"" + "x".repeat(LIMIT) + "\"}");
-            case CONTINUATION_WITHOUT_START -> socket.sendFrame(RawWebSocket.CONTINUATION, true, "{}".getBytes(StandardCharsets.UTF_8));
+            case CONTINUATION_WITHOUT_START -> socket.sendFrame(RawWebSocket.CONTINUATION, true, utf8("{}"));
             case FRAGMENTED_PING -> socket.sendFrame(RawWebSocket.PING, false, new byte[] {1});
-            case RESERVED_OPCODE -> socket.sendFrame(0x3, true, "{}".getBytes(StandardCharsets.UTF_8));
+            case RESERVED_OPCODE -> socket.sendFrame(0x3, true, utf8("{}"));
             case RESERVED_BIT -> writeRaw(socket, new byte[] {(byte) 0xC1, (byte) 0x82, 0, 0, 0, 0, '{', '}'});
             case UNMASKED -> writeRaw(socket, new byte[] {(byte) 0x81, 0x02, '{', '}'});
             case NEW_MESSAGE_INSIDE_FRAGMENTS -> {
-                socket.sendFrame(RawWebSocket.TEXT, false, "{\"to\":".getBytes(StandardCharsets.UTF_8));
-                socket.sendFrame(RawWebSocket.TEXT, true, "{}".getBytes(StandardCharsets.UTF_8));
+                socket.sendFrame(RawWebSocket.TEXT, false, utf8("{\"to\":"));
+                socket.sendFrame(RawWebSocket.TEXT, true, utf8("{}"));
             }
-            case CLIENT_CLOSE -> socket.sendFrame(RawWebSocket.CLOSE, true, new byte[] {0x03, (byte) 0xE8, 'd', 'o', 'n', 'e'});
+            case CLIENT_CLOSE -> socket.sendFrame(RawWebSocket.CLOSE, true, closeFrame(1000, "done"));
             case ECHO_TO_SELF -> socket.sendText(echo(id));
         }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] closeFrame(int code, String reason) {
+        byte[] text = utf8(reason);
+        byte[] payload = new byte[2 + text.length];
+        payload[0] = (byte) (code >>> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, text.length);
+        return payload;
     }
 
     private static String echo(String id) {
