@@ -27,6 +27,38 @@ class CommandLineIT {
         }
     }
 
+    /** README: debug logging adds a line per connect and disconnect, never a message body (SDP holds addresses). */
+    @Test
+    void debugLoggingNamesConnectionsButNeverLogsAMessageBody() throws Exception {
+        String secret = "a=candidate:1 1 udp 2122260223 127.0.0.77 54321 typ host";
+        try (NodeProcess node = NodeProcess.start(Map.of("RENDEZVOUS_LOG_LEVEL", "debug"))) {
+            try (TestClient a = TestClient.connect(node.port(), "log-a");
+                 TestClient b = TestClient.connect(node.port(), "log-b")) {
+                a.send("{\"to\":\"log-b\",\"sdp\":\"" + secret + "\"}");
+                assertThat(b.receive()).contains(secret);
+                a.send("{\"to\":\"nobody\",\"sdp\":\"" + secret + "\"}");
+                assertThat(a.receive()).contains("peer-unavailable");
+                a.send("{\"to\":\"log-b\",\"sdp\":\"" + secret + "\",}");
+                assertThat(a.receive()).contains("bad-json");
+            }
+            assertThat(node.terminate(10)).isZero();
+            assertThat(node.output()).contains("peer=log-a connected", "peer=log-b connected",
+                    "peer=log-a disconnected", "peer=log-b disconnected");
+            assertThat(node.output()).doesNotContain("127.0.0.77", "candidate:1");
+        }
+    }
+
+    /** SIGINT (Ctrl-C in a terminal) drains like SIGTERM. */
+    @Test
+    void sigintDrainsAndExitsZero() throws Exception {
+        try (NodeProcess node = NodeProcess.start();
+             TestClient client = TestClient.connect(node.port(), "interrupted")) {
+            node.signal("INT");
+            assertThat(client.awaitClose()).isEqualTo(new TestClient.Close(1001, "going away"));
+            assertThat(node.awaitExit(10)).isZero();
+        }
+    }
+
     @Test
     void aMalformedFlagExitsTwoWithOneLine() throws Exception {
         NodeProcess.Exit exit = NodeProcess.runToExit(Duration.ofSeconds(20), "--idle-timeout", "5s",

@@ -1,7 +1,7 @@
 package dev.rendezvous.support;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +16,9 @@ import java.util.regex.Pattern;
 /**
  * A node running from the built jar in its own JVM, on 127.0.0.1 and a port it picks itself (the
  * port is read from its INFO start line). Can be stopped with SIGTERM or killed with SIGKILL.
+ *
+ * <p>Its output goes to a file, not a pipe: when a process exits, the JDK closes the pipe under a
+ * reader that is still reading ("Stream closed"), and the last lines — the shutdown's — were lost.
  */
 public final class NodeProcess implements AutoCloseable {
 
@@ -27,10 +29,10 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     private final Process process;
-    private final CompletableFuture<Integer> port = new CompletableFuture<>();
-    private final List<String> output = new ArrayList<>();
+    private final Path log;
+    private int port;
 
-    private NodeProcess(Map<String, String> environment, String... args) throws Exception {
+    private NodeProcess(Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-jar", jar().toString(), "--host", "127.0.0.1", "--port", "0"));
@@ -38,12 +40,10 @@ public final class NodeProcess implements AutoCloseable {
             command.addAll(List.of("--shutdown-grace", "3s"));
         }
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        this.log = Files.createTempFile("rendezvous-node-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         this.process = builder.start();
-        Thread reader = new Thread(this::readOutput, "node-process-output");
-        reader.setDaemon(true);
-        reader.start();
     }
 
     /** The jar that failsafe's {@code rendezvous.jar} property names (mvn verify builds it first). */
@@ -67,10 +67,10 @@ public final class NodeProcess implements AutoCloseable {
     public static NodeProcess start(Map<String, String> environment, String... args) throws Exception {
         NodeProcess node = new NodeProcess(environment, args);
         try {
-            node.port.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            node.kill();
-            throw new IllegalStateException("node did not start: " + node.output(), e);
+            node.port = node.awaitListening(Duration.ofSeconds(30));
+        } catch (RuntimeException | InterruptedException e) {
+            node.close();
+            throw e;
         }
         return node;
     }
@@ -82,14 +82,29 @@ public final class NodeProcess implements AutoCloseable {
             if (code == -1) {
                 throw new AssertionError("node still running after " + bound + ": " + node.output());
             }
-            // The reader settles the port once the output ends: after that the output is complete.
-            node.port.exceptionally(e -> -1).join();
             return new Exit(code, node.output());
         }
     }
 
+    /** Reads the output until the start line shows; the file is only appended to, so rereading is safe. */
+    private int awaitListening(Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher listening = LISTENING.matcher(output());
+            if (listening.find()) {
+                return Integer.parseInt(listening.group(1));
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("node exited with " + process.exitValue() + " before listening: "
+                        + output());
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("node did not listen within " + bound + ": " + output());
+    }
+
     public int port() {
-        return port.join();
+        return port;
     }
 
     /** SIGKILL: no shutdown hook, no lease release, sockets cut by the kernel. */
@@ -109,41 +124,41 @@ public final class NodeProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Sends the named signal ({@code INT}, {@code HUP}…) with {@code kill}. */
+    public void signal(String name) throws Exception {
+        int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill -" + name + " failed with " + exit);
+        }
+    }
+
     /** The exit code, or -1 if the process is still running after {@code seconds}. */
     public int awaitExit(long seconds) throws InterruptedException {
         return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
     }
 
-    public synchronized String output() {
-        return String.join("\n", output);
-    }
-
-    private void readOutput() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                synchronized (this) {
-                    output.add(line);
-                }
-                Matcher listening = LISTENING.matcher(line);
-                if (listening.find()) {
-                    port.complete(Integer.parseInt(listening.group(1)));
-                }
-            }
-        } catch (Exception e) {
-            port.completeExceptionally(e);
+    /** Everything the node printed so far (all of it once it has exited). */
+    public String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8).stripTrailing();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        port.completeExceptionally(new IllegalStateException("node exited before listening"));
     }
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            try {
+        try {
+            if (process.isAlive()) {
                 kill();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Files.deleteIfExists(log);
+            } catch (IOException e) {
+                // A temporary file left behind is not worth failing a test for.
             }
         }
     }

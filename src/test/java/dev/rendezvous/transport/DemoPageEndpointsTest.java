@@ -59,6 +59,8 @@ class DemoPageEndpointsTest {
         HttpProbe.Response response = HttpProbe.get(server.port(), "/config.json");
 
         assertThat(response.header("Content-Type")).isEqualTo("application/json");
+        assertThat(response.header("Cache-Control")).isEqualTo("no-cache");
+        assertThat(response.header("ETag")).matches("\"[0-9a-f]{24}\"");
         assertThat(response.body()).isEqualTo("{\"iceServers\":[{\"urls\":\"stun:127.0.0.1:3478\"}]}");
     }
 
