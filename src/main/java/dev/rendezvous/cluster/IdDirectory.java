@@ -102,6 +102,11 @@ final class IdDirectory {
         return safely(() -> redis.eval(RENEW, ScriptOutputType.MULTI, keys, args));
     }
 
+    /** Completes when Redis answers a PING: proof that the directory can be reached right now. */
+    CompletionStage<Void> reachable() {
+        return safely(() -> redis.ping().thenAccept(pong -> { }));
+    }
+
     /** The lease value ({@code <node>/<token>}) of the key, or null when nobody holds it. */
     CompletionStage<byte[]> lookup(byte[] key) {
         return safely(() -> redis.get(key));

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -17,9 +18,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this node's leases alive: every third of the TTL, one Lua script per batch of
- * {@link IdDirectory#BATCH} keys renews them all. A round that fails (Redis down) is retried
- * quickly, so that once Redis is back the node re-asserts its IDs within a fraction of a second.
- * A key another node took meanwhile closes the local socket with 4409: uniqueness wins.
+ * {@link IdDirectory#BATCH} keys renews them all (a node without leases sends a PING), so each
+ * round also tells whether Redis answers — the node's readiness. A round that fails (Redis down
+ * or hung) is retried quickly, and a round runs at once whenever a Redis connection is
+ * (re)established, so that once Redis is back the node re-asserts its IDs within a fraction of a
+ * second, even if Redis restarted empty between two rounds. A key another node took meanwhile
+ * closes the local socket with 4409: uniqueness wins.
+ *
+ * <p>Scheduling state is only touched on the keeper's own thread, so exactly one chain of rounds
+ * exists whatever triggers them.
  */
 final class LeaseKeeper implements AutoCloseable {
 
@@ -34,6 +41,11 @@ final class LeaseKeeper implements AutoCloseable {
     private final AtomicBoolean healthy = new AtomicBoolean(true);
     private volatile boolean closed;
 
+    // Keeper thread only.
+    private ScheduledFuture<?> next;
+    private boolean inFlight;
+    private boolean runAgainAtOnce;
+
     LeaseKeeper(Map<PeerId, Lease> leases, IdDirectory directory, Duration interval, NodeId node) {
         this.leases = leases;
         this.directory = directory;
@@ -46,34 +58,62 @@ final class LeaseKeeper implements AutoCloseable {
     }
 
     void start() {
-        schedule(interval);
+        onKeeperThread(() -> schedule(interval));
     }
 
-    /** Whether the last renewal round reached Redis. */
+    /** Whether the last round reached Redis. */
     boolean healthy() {
         return healthy.get();
     }
 
-    /** Runs a round now, off the timer's schedule; the next round follows it as usual. */
+    /** Runs a round as soon as possible (after the one in flight, if any); the schedule follows from it. */
+    void renewSoon() {
+        onKeeperThread(() -> {
+            if (inFlight) {
+                runAgainAtOnce = true;
+                return;
+            }
+            if (next != null) {
+                next.cancel(false);
+            }
+            round();
+        });
+    }
+
+    /** Runs a round now, off the schedule, and completes when it has; for tests. */
     CompletableFuture<Void> renewNow() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        timer.execute(() -> renewAll().whenComplete((ignored, failure) -> done.complete(null)));
+        onKeeperThread(() -> renewAll().whenComplete((ignored, failure) -> done.complete(null)));
         return done;
     }
 
     private void schedule(Duration delay) {
+        next = closed ? null : timer.schedule(this::round, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void round() {
+        next = null;
+        inFlight = true;
+        renewAll().whenComplete((ignored, failure) -> onKeeperThread(() -> {
+            inFlight = false;
+            if (runAgainAtOnce) {
+                runAgainAtOnce = false;
+                round();
+            } else {
+                schedule(failure == null ? interval : RETRY_DELAY);
+            }
+        }));
+    }
+
+    private void onKeeperThread(Runnable task) {
         if (closed) {
             return;
         }
         try {
-            timer.schedule(this::round, delay.toMillis(), TimeUnit.MILLISECONDS);
+            timer.execute(task);
         } catch (RejectedExecutionException e) {
             // Closed between the check and the call: nothing left to renew.
         }
-    }
-
-    private void round() {
-        renewAll().whenComplete((ignored, failure) -> schedule(failure == null ? interval : RETRY_DELAY));
     }
 
     private CompletableFuture<Void> renewAll() {
@@ -83,12 +123,16 @@ final class LeaseKeeper implements AutoCloseable {
             List<Lease> batch = snapshot.subList(from, Math.min(snapshot.size(), from + IdDirectory.BATCH));
             batches.add(directory.renew(batch).thenAccept(codes -> apply(batch, codes)).toCompletableFuture());
         }
+        if (batches.isEmpty()) {
+            batches.add(directory.reachable().toCompletableFuture());
+        }
         return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
             boolean wasHealthy = healthy.getAndSet(failure == null);
             if (failure != null && wasHealthy) {
-                log.error("cannot renew {} id leases: {}", snapshot.size(), failure.toString());
+                log.error("cannot renew {} id leases, redis does not answer: {}", snapshot.size(),
+                        failure.toString());
             } else if (failure == null && !wasHealthy) {
-                log.info("id leases renewed again ({} held)", snapshot.size());
+                log.info("id leases renewed again ({} held): redis answers", snapshot.size());
             }
         });
     }

@@ -1,7 +1,9 @@
 package dev.rendezvous.cluster;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -12,6 +14,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +55,11 @@ final class RedisLink implements AutoCloseable {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2,
                         TimeUnit.MILLISECONDS))
                 .build();
-        RedisClient client = RedisClient.create(resources, RedisURI.create(settings.redis()));
+        RedisURI uri = RedisURI.create(settings.redis());
+        // Also bounds the connection's start-up handshake, which connectTimeout (TCP only) does not:
+        // a Redis that accepts but never answers must fail the start in seconds, not Lettuce's 60 s.
+        uri.setTimeout(settings.commandTimeout());
+        RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -99,6 +106,20 @@ final class RedisLink implements AutoCloseable {
             }
         });
         subscription.sync().subscribe(channel);
+    }
+
+    /**
+     * Runs {@code action} each time a connection is established, the first time and after every
+     * reconnect, on a Lettuce thread. A Redis that restarted empty has lost this node's leases:
+     * they must come back now, not at the next scheduled renewal, or another node may take the IDs.
+     */
+    void onConnected(Runnable action) {
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                action.run();
+            }
+        });
     }
 
     RedisAsyncCommands<byte[], byte[]> commands() {

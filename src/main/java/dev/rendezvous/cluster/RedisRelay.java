@@ -71,6 +71,7 @@ public final class RedisRelay implements Relay {
             throw e;
         }
         relay.keeper.start();
+        relay.link.onConnected(relay.keeper::renewSoon);
         log.info("cluster node={} redis={} lease-ttl={}", settings.node(), settings.redisAddress(),
                 settings.leaseTtl());
         return relay;
@@ -148,7 +149,9 @@ public final class RedisRelay implements Relay {
 
     @Override
     public boolean ready() {
-        return !closed && link.isConnected();
+        // Open connections are not enough: a hung Redis keeps them open. The last lease round
+        // (every TTL/3, every 250 ms while failing) must have been answered too.
+        return !closed && link.isConnected() && keeper.healthy();
     }
 
     /** Runs a lease renewal round now; for tests that cannot wait a third of the TTL. */

@@ -152,6 +152,20 @@ class ClusterFailureIT {
         assertThat(exit.output()).contains("cannot start", "Unable to connect to 127.0.0.1");
     }
 
+    /** A Redis that accepts connections but never answers (hung, or not Redis at all) fails the start in seconds. */
+    @Test
+    void aNodeWhoseRedisNeverAnswersExitsOneWithinSeconds() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            long start = System.nanoTime();
+            NodeProcess.Exit exit = NodeProcess.runToExit(Duration.ofSeconds(30),
+                    "--redis", "redis://127.0.0.1:" + silent.getLocalPort(), "--node-id", "fail-silent-redis");
+
+            assertThat(exit.code()).isEqualTo(1);
+            assertThat(exit.output()).contains("cannot start");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
     @Test
     void aNodeNamedLikeARunningOneExitsOneAndLeavesItAlone() throws Exception {
         try (TestClient resident = TestClient.connect(one.port(), "resident")) {

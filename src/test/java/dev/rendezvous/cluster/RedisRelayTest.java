@@ -156,6 +156,43 @@ class RedisRelayTest {
         assertThat(remote.nextMessage()).isEqualTo("{\"to\":\"R\",\"back\":true}");
     }
 
+    /**
+     * Redis restarted empty between two renewal rounds: no round failed, yet the leases are gone.
+     * They must come back as soon as the node reconnects, long before its next round (a third of a
+     * 30 s TTL here), or another node could take the IDs meanwhile.
+     */
+    @Test
+    void leasesComeBackAsSoonAsRedisReturnsEmptyNotAtTheNextRound() throws Exception {
+        RedisRelay patient = RedisRelay.connect(new ClusterSettings(redis.uri(), new NodeId("patient"),
+                Duration.ofSeconds(30), Duration.ofSeconds(2), 1000), new LocalRelay());
+        try {
+            claim(patient, new FakeSession("kept"));
+            redis.kill();
+            redis.startAgain();
+            long restarted = System.nanoTime();
+
+            awaitTrue(() -> redisHas("rdv:id:kept"), "lease re-asserted");
+            Duration took = Duration.ofNanos(System.nanoTime() - restarted);
+            assertThat(took).as("well before the next round, 10 s after the start").isLessThan(Duration.ofSeconds(5));
+            assertThat(claim(one, new FakeSession("kept"))).isEqualTo(ClaimResult.TAKEN);
+        } finally {
+            patient.close();
+        }
+    }
+
+    /** A hung Redis keeps the connections open; readiness must still turn 503, and back when it answers. */
+    @Test
+    void aRedisThatStopsAnsweringMakesTheNodeUnreadyAndBack() throws Exception {
+        assertThat(one.ready()).isTrue();
+        redis.pause();
+        try {
+            awaitTrue(() -> !one.ready(), "node unready while redis is frozen");
+        } finally {
+            redis.resume();
+        }
+        awaitTrue(() -> one.ready(), "node ready again");
+    }
+
     @Test
     void aPeerThatMovedToAnotherNodeIsFoundAgainAfterOneMiss() throws Exception {
         FakeSession a = new FakeSession("A");

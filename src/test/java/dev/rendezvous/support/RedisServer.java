@@ -81,6 +81,23 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Freezes the server (SIGSTOP): connections stay open, nothing is answered — a hung Redis. */
+    public void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** Thaws a {@link #pause() paused} server (SIGCONT). */
+    public void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill -" + name + " redis-server failed with " + exit);
+        }
+    }
+
     /** Sends one command and returns the first line of the reply, such as {@code +PONG} or {@code $-1}. */
     public String command(String... args) throws IOException {
         try (Socket socket = new Socket()) {
