@@ -61,7 +61,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             if (frame instanceof TextWebSocketFrame text) {
                 onText(text.content());
             } else if (frame instanceof PingWebSocketFrame) {
-                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
+                session.pong(frame.content().retain());
             } else if (frame instanceof CloseWebSocketFrame close) {
                 session.closeByPeer(close);
             } else if (frame instanceof BinaryWebSocketFrame) {

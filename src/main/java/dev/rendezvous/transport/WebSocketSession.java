@@ -17,6 +17,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -126,6 +127,19 @@ final class WebSocketSession implements PeerSession, Runnable {
             channel.writeAndFlush(new TextWebSocketFrame(content), channel.voidPromise());
         }
         return admission;
+    }
+
+    /**
+     * Answers a ping within the same outbound bound as everything else: a client that pings
+     * without reading would otherwise grow its queue of pongs without limit, since every ping also
+     * counts as a sign of life. Takes ownership of {@code payload}.
+     */
+    void pong(ByteBuf payload) {
+        if (admit() == DeliveryResult.QUEUED) {
+            channel.writeAndFlush(new PongWebSocketFrame(payload), channel.voidPromise());
+        } else {
+            payload.release();
+        }
     }
 
     private DeliveryResult admit() {

@@ -55,6 +55,43 @@ class SlowConsumerTest {
         }
     }
 
+    /**
+     * Pings count as signs of life, so a client that pings without reading is never idle; its
+     * pongs are bounded like any other outbound frame: the server closes with 1013, drains for
+     * the closing handshake's 3 s and hangs up. Without the bound it reads and answers every ping
+     * into its own memory and never hangs up.
+     */
+    @Test
+    void hangsUpOnASocketThatPingsWithoutReading() throws Exception {
+        try (TestServer server = TestServer.start(TestServer.config().maxOutboundBytes(OUTBOUND_LIMIT).build());
+             RawWebSocket pinger = RawWebSocket.connect(server.port(), "pinger");
+             TestClient bystander = TestClient.connect(server.port(), "bystander")) {
+            pinger.socket().setReceiveBufferSize(4096);
+            byte[] ping = new byte[2 + 4 + 125];
+            ping[0] = (byte) 0x89;
+            ping[1] = (byte) (0x80 | 125);
+            byte[] pings = new byte[ping.length * 400];
+            for (int i = 0; i < pings.length; i += ping.length) {
+                System.arraycopy(ping, 0, pings, i, ping.length);
+            }
+            long peakDirect = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            boolean cut = false;
+            try {
+                while (System.nanoTime() < deadline) {
+                    pinger.socket().getOutputStream().write(pings);
+                    peakDirect = Math.max(peakDirect, usedDirectMemory());
+                }
+            } catch (IOException hungUp) {
+                cut = true;
+            }
+            assertThat(cut).as("the server hung up within 15 s").isTrue();
+            assertThat(peakDirect).isLessThan(32L * 1024 * 1024);
+            bystander.send("{\"to\":\"bystander\"}");
+            assertThat(bystander.receive()).isEqualTo("{\"to\":\"bystander\"}");
+        }
+    }
+
     private static long usedDirectMemory() {
         return RendezvousServer.BUFFER_ALLOCATOR.metric().usedDirectMemory();
     }
