@@ -119,7 +119,7 @@ final class LeaseKeeper implements AutoCloseable {
     private CompletableFuture<Void> renewAll() {
         List<Lease> snapshot = new ArrayList<>(leases.values());
         List<CompletableFuture<Void>> batches = new ArrayList<>();
-        for (int from = 0; from < snapshot.size(); from += IdDirectory.BATCH) {
+        for (int from = 0; from < snapshot.size() && !closed; from += IdDirectory.BATCH) {
             List<Lease> batch = snapshot.subList(from, Math.min(snapshot.size(), from + IdDirectory.BATCH));
             batches.add(directory.renew(batch).thenAccept(codes -> apply(batch, codes)).toCompletableFuture());
         }
@@ -142,7 +142,12 @@ final class LeaseKeeper implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Lease lease = batch.get(i);
             long code = codes.get(i);
-            if (code == IdDirectory.REASSERTED) {
+            if (code != IdDirectory.LOST && leases.get(lease.session().id()) != lease) {
+                // Released after the snapshot: its delete may have reached Redis before this
+                // round, which then wrote the key again. Delete it (again); the token makes that
+                // safe even if the ID has a new owner meanwhile.
+                directory.release(lease.key(), lease.token());
+            } else if (code == IdDirectory.REASSERTED) {
                 reasserted++;
             } else if (code == IdDirectory.LOST && leases.remove(lease.session().id(), lease)) {
                 log.warn("peer={} lost its id lease to another node; closing", lease.session().id());

@@ -16,6 +16,10 @@ import dev.rendezvous.support.FakeSession;
 import dev.rendezvous.support.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -177,6 +181,41 @@ class RedisRelayTest {
             assertThat(claim(one, new FakeSession("kept"))).isEqualTo(ClaimResult.TAKEN);
         } finally {
             patient.close();
+        }
+    }
+
+    /**
+     * A socket closes just after a renewal round took its snapshot, and its release reaches Redis
+     * before the round: the round finds the key missing and writes it again. The node must delete
+     * it once more, or the ID stays taken for a whole TTL with nobody holding it.
+     */
+    @Test
+    void aRenewalRoundThatRacesAReleaseDoesNotBringTheLeaseBack() throws Exception {
+        ClusterSettings settings = new ClusterSettings(redis.uri(), new NodeId("racer"), Duration.ofSeconds(30),
+                Duration.ofSeconds(2), 1000);
+        try (RedisLink link = RedisLink.open(settings)) {
+            IdDirectory directory = new IdDirectory(link.commands(), settings.leaseTtl());
+            Lease lease = new Lease(new FakeSession("raced"), ClusterKeys.idKey(new PeerId("raced")),
+                    "racer/token-1".getBytes(StandardCharsets.UTF_8));
+            assertThat(directory.acquire(lease.key(), lease.token()).toCompletableFuture().join()).isTrue();
+            Map<PeerId, Lease> leases = new ConcurrentHashMap<>() {
+                @Override
+                public Collection<Lease> values() {
+                    Collection<Lease> snapshot = new ArrayList<>(super.values());
+                    if (remove(lease.session().id(), lease)) {
+                        directory.release(lease.key(), lease.token()).toCompletableFuture().join();
+                    }
+                    return snapshot;
+                }
+            };
+            leases.put(lease.session().id(), lease);
+            LeaseKeeper keeper = new LeaseKeeper(leases, directory, Duration.ofSeconds(10), settings.node());
+            try {
+                keeper.renewNow().get(5, TimeUnit.SECONDS);
+                awaitTrue(() -> !redisHas("rdv:id:raced"), "the released lease stays released");
+            } finally {
+                keeper.close();
+            }
         }
     }
 
