@@ -32,6 +32,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!ctx.channel().config().isAutoRead()) {
+            // An upgrade's claim is pending (the upgrader stops reading meanwhile), yet the decoder
+            // still had a pipelined request in hand. Nothing may follow an upgrade request: hang up;
+            // the pending claim sees the closed channel and gives the ID back.
+            ctx.close();
+            return;
+        }
         if (!request.decoderResult().isSuccess()) {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
             return;

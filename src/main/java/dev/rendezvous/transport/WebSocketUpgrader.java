@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -123,7 +124,9 @@ final class WebSocketUpgrader {
      */
     private static String upgradeProblem(FullHttpRequest request) {
         HttpHeaders headers = request.headers();
-        if (!headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        // Upgrade must be exactly "websocket" (Netty's handshaker does not split it); Connection is
+        // a token list ("keep-alive, Upgrade" from Firefox).
+        if (!headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
                 || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
             return "expected a WebSocket upgrade";
         }
@@ -172,12 +175,18 @@ final class WebSocketUpgrader {
             pipeline.remove(ctx.handler());
         } catch (RuntimeException e) {
             // Until the frame handler is in place nothing would ever release the ID: do it here.
-            log.error("peer={} upgrade failed, closing", session.id(), e);
             openSessions.remove(session);
             if (outcome == ClaimResult.CLAIMED) {
                 relay.release(session);
             }
-            channel.close();
+            if (e instanceof WebSocketHandshakeException) {
+                // A request the checks above let through but Netty refuses: the client's fault.
+                log.debug("peer={} refused upgrade: {}", session.id(), e.getMessage());
+                HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade");
+            } else {
+                log.error("peer={} upgrade failed, closing", session.id(), e);
+                channel.close();
+            }
             return;
         }
         if (outcome == ClaimResult.CLAIMED) {

@@ -8,6 +8,8 @@ import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.RedisServer;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,6 +162,35 @@ class ClusterIT {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Two upgrade requests in one write, while the first one's claim waits for Redis: nothing may
+     * follow an upgrade request, so the connection is closed, and neither ID stays taken.
+     */
+    @Test
+    void pipelinedUpgradesAreRefusedAndLeaveBothIdsFree() throws Exception {
+        String upgrade = "GET /websocket/?finger=%s HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n";
+        try (Socket socket = new Socket("127.0.0.1", one.port())) {
+            socket.setSoTimeout((int) TestClient.WAIT.toMillis());
+            socket.getOutputStream().write((upgrade.formatted("piped-1") + upgrade.formatted("piped-2"))
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).as("no upgrade happens").doesNotContain("101");
+        }
+        for (String id : new String[] {"piped-1", "piped-2"}) {
+            // The first claim may still be on its way back from Redis when the connection closes.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!redis.command("GET", "rdv:id:" + id).equals("$-1")) {
+                assertThat(System.nanoTime()).as("lease of %s released", id).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            try (TestClient client = TestClient.connect(two.port(), id)) {
+                awaitBound(client, id);
+            }
         }
     }
 

@@ -91,6 +91,7 @@ class ConnectContractTest {
         "no Upgrade token in Connection | expected a WebSocket upgrade | Upgrade: websocket | Connection: keep-alive | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
         "no Connection header | expected a WebSocket upgrade | Upgrade: websocket | Sec-WebSocket-Version: 13 | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
         "no Upgrade header | expected a WebSocket upgrade | Connection: Upgrade | Sec-WebSocket-Version: 13 | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "two protocols in Upgrade | expected a WebSocket upgrade | Upgrade: h2c, websocket | Connection: Upgrade | Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
     })
     void refusesAMalformedUpgradeWith400AndLeavesTheIdFree(String malformation, String reason, String header1,
             String header2, String header3) throws Exception {
