@@ -11,11 +11,14 @@ import dev.rendezvous.signaling.SignalError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +45,7 @@ public final class RedisRelay implements Relay {
     private final NodeId self;
     private final LeaseTokens tokens;
     private final ConcurrentMap<PeerId, Lease> leases = new ConcurrentHashMap<>();
+    private final Set<CompletableFuture<ClaimResult>> claimsInFlight = ConcurrentHashMap.newKeySet();
     private final RedisLink link;
     private final IdDirectory directory;
     private final ClusterBus bus;
@@ -90,25 +94,33 @@ public final class RedisRelay implements Relay {
             return CompletableFuture.completedFuture(ClaimResult.TAKEN);
         }
         Lease lease = new Lease(session, ClusterKeys.idKey(session.id()), tokens.next());
-        return directory.acquire(lease.key(), lease.token()).handle((acquired, failure) -> {
-            if (failure != null) {
-                local.release(session);
-                log.debug("peer={} claim failed: {}", session.id(), failure.toString());
-                // A timed-out SET may still have landed; take it back rather than block the ID for a TTL.
-                directory.release(lease.key(), lease.token());
-                return ClaimResult.UNAVAILABLE;
-            }
-            if (!acquired) {
-                local.release(session);
-                return ClaimResult.TAKEN;
-            }
-            leases.put(session.id(), lease);
-            // The socket may have closed while Redis answered; its release found no lease to free.
-            if (local.find(session.id()) != session && leases.remove(session.id(), lease)) {
-                directory.release(lease.key(), lease.token());
-            }
-            return ClaimResult.CLAIMED;
-        });
+        CompletableFuture<ClaimResult> claimed = directory.acquire(lease.key(), lease.token()).toCompletableFuture()
+                .handle((acquired, failure) -> settle(session, lease, acquired, failure));
+        // close() waits for these: a lease granted after its snapshot would otherwise outlive the node.
+        claimsInFlight.add(claimed);
+        claimed.whenComplete((result, failure) -> claimsInFlight.remove(claimed));
+        return claimed;
+    }
+
+    /** What Redis's answer to a claim's {@code SET NX} means for the claim. */
+    private ClaimResult settle(PeerSession session, Lease lease, Boolean acquired, Throwable failure) {
+        if (failure != null) {
+            local.release(session);
+            log.debug("peer={} claim failed: {}", session.id(), failure.toString());
+            // A timed-out SET may still have landed; take it back rather than block the ID for a TTL.
+            directory.release(lease.key(), lease.token());
+            return ClaimResult.UNAVAILABLE;
+        }
+        if (!acquired) {
+            local.release(session);
+            return ClaimResult.TAKEN;
+        }
+        leases.put(session.id(), lease);
+        // The socket may have closed while Redis answered; its release found no lease to free.
+        if (local.find(session.id()) != session && leases.remove(session.id(), lease)) {
+            directory.release(lease.key(), lease.token());
+        }
+        return ClaimResult.CLAIMED;
     }
 
     @Override
@@ -211,6 +223,14 @@ public final class RedisRelay implements Relay {
         }
         closed = true;
         keeper.close();
+        try {
+            CompletableFuture.allOf(claimsInFlight.toArray(CompletableFuture[]::new))
+                    .get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // A claim Redis does not answer is not ours to wait for; its lease, if any, expires.
+        }
         List<Lease> held = new ArrayList<>(leases.values());
         leases.clear();
         List<CompletableFuture<Long>> batches = new ArrayList<>();

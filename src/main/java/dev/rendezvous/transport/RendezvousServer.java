@@ -118,6 +118,7 @@ public final class RendezvousServer implements AutoCloseable {
      */
     public void beginDrain() {
         draining = true;
+        openSessions.closeToNew();
     }
 
     /**

@@ -165,7 +165,8 @@ final class WebSocketUpgrader {
         // other threads are queued behind this task, so they reach the channel after the 101 and
         // the WebSocket encoder, never before.
         session.markOpen();
-        openSessions.add(session);
+        // An upgrade that passed the drain check just before shutdown began may miss its sweep.
+        boolean lateForShutdown = !openSessions.add(session);
         try {
             handshaker.handshake(channel, request);
             ChannelPipeline pipeline = ctx.pipeline();
@@ -189,7 +190,10 @@ final class WebSocketUpgrader {
             }
             return;
         }
-        if (outcome == ClaimResult.CLAIMED) {
+        if (outcome == ClaimResult.CLAIMED && lateForShutdown) {
+            log.debug("peer={} connected as the node shuts down", session.id());
+            session.close(CloseReason.GOING_AWAY);
+        } else if (outcome == ClaimResult.CLAIMED) {
             log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());
         } else if (outcome == ClaimResult.TAKEN) {
             log.debug("peer={} refused: id taken", session.id());

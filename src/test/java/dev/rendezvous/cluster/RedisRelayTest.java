@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -217,6 +218,24 @@ class RedisRelayTest {
                 keeper.close();
             }
         }
+    }
+
+    /**
+     * A claim whose SET is still on its way when the node leaves: close() must wait for it and
+     * release its lease with the others, or the ID stays taken for a TTL after the node is gone.
+     */
+    @Test
+    void closeReleasesTheLeaseOfAClaimStillInFlight() throws Exception {
+        claim(one, new FakeSession("held"));
+        // Redis holds every client's commands for a moment: the claim's SET waits in the queue.
+        assertThat(redis.command("CLIENT", "PAUSE", "500")).isEqualTo("+OK");
+        CompletableFuture<ClaimResult> late = one.claim(new FakeSession("late")).toCompletableFuture();
+
+        one.close();
+
+        assertThat(late.get(5, TimeUnit.SECONDS)).isEqualTo(ClaimResult.CLAIMED);
+        assertThat(redis.command("GET", "rdv:id:late")).as("released by close").isEqualTo("$-1");
+        assertThat(redis.command("GET", "rdv:id:held")).isEqualTo("$-1");
     }
 
     /** A hung Redis keeps the connections open; readiness must still turn 503, and back when it answers. */

@@ -207,6 +207,22 @@ class HttpRequestHandlerTest {
         assertThat(openSessions.size()).isZero();
     }
 
+    /** An upgrade that passed the drain check just before shutdown began still gets its 1001. */
+    @Test
+    void anUpgradeThatLandsAsShutdownBeginsIsClosedWithGoingAway() {
+        openSessions.closeToNew();
+
+        String response = exchange("GET /websocket?finger=alice HTTP/1.1\r\nHost: h\r\n" + UPGRADE_HEADERS + "\r\n");
+
+        assertThat(statusLine(response)).isEqualTo("HTTP/1.1 101 Switching Protocols");
+        CloseWebSocketFrame close = decodeOneFrame(body(response));
+        assertThat(close.statusCode()).isEqualTo(1001);
+        close.release();
+        assertThat(relay.find(new PeerId("alice"))).as("freed as soon as the close is sent").isNull();
+        channel.writeInbound(clientFrame(new CloseWebSocketFrame(1001, "")));
+        assertThat(channel.isOpen()).isFalse();
+    }
+
     /** Whatever breaks between the claim and the frame handler, the ID must not stay bound. */
     @Test
     void aFailureWhileInstallingTheWebSocketPipelineFreesTheId() {
