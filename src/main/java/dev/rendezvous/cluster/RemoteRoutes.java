@@ -5,6 +5,7 @@ import dev.rendezvous.signaling.PeerSession;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -160,10 +161,12 @@ final class RemoteRoutes {
     /** Drops about a tenth of the known routes, stale ones included; they are refetched on next use. Keeps lookups. */
     private void evictSome() {
         int toDrop = Math.max(1, capacity / 10);
-        Iterator<Route> it = routes.values().iterator();
+        Iterator<Map.Entry<PeerId, Route>> it = routes.entrySet().iterator();
         while (toDrop > 0 && it.hasNext()) {
-            if (it.next() instanceof Known) {
-                it.remove();
+            Map.Entry<PeerId, Route> entry = it.next();
+            // remove(key, value), not the iterator's remove: the entry may have turned into a
+            // lookup since it was read, and a lookup must never be dropped with its waiting messages.
+            if (entry.getValue() instanceof Known known && routes.remove(entry.getKey(), known)) {
                 toDrop--;
             }
         }

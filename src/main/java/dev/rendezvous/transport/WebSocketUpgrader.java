@@ -199,7 +199,8 @@ final class WebSocketUpgrader {
             log.debug("peer={} refused: id taken", session.id());
             session.close(CloseReason.ID_TAKEN);
         } else {
-            log.warn("peer={} refused: id directory unavailable", session.id(), failure);
+            // DEBUG: during an outage every reconnecting client lands here; the lease keeper logs the outage once.
+            log.debug("peer={} refused: id directory unavailable", session.id(), failure);
             session.close(CloseReason.DIRECTORY_UNAVAILABLE);
         }
         // A refused socket reads on too, so the client's close reply ends the connection; the frame

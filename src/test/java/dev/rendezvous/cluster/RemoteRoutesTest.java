@@ -148,6 +148,24 @@ class RemoteRoutesTest {
         assertThat(bus.unreachable).containsExactly("one too many: id directory too slow");
     }
 
+    @Test
+    void aFullCacheDropsKnownRoutesButNeverALookupInFlight() {
+        RemoteRoutes small = new RemoteRoutes(directory, SELF, 2, bus);
+        PeerId pending = new PeerId("pending");
+        CompletableFuture<byte[]> answer = directory.later(pending);
+        small.send(new RemoteRoutes.Outbound(sender, pending, "waits".getBytes(StandardCharsets.UTF_8)));
+        for (int i = 0; i < 5; i++) {
+            PeerId id = new PeerId("known-" + i);
+            directory.owner(id, ALIVE);
+            small.send(new RemoteRoutes.Outbound(sender, id, ("to " + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThat(small.size()).as("bounded near its capacity").isLessThanOrEqualTo(3);
+
+        answer.complete(lease(ALIVE));
+
+        assertThat(bus.published).contains("alive:waits");
+    }
+
     private RemoteRoutes.Outbound message(String text) {
         return new RemoteRoutes.Outbound(sender, VICTIM, text.getBytes(StandardCharsets.UTF_8));
     }
