@@ -58,6 +58,9 @@ public record ServerConfig(
             throw new IllegalArgumentException(
                     "node id must be 1-64 characters of letters, digits, '.', '_', ':' or '-', got: " + nodeId);
         }
+        if (redis != null && (redis.getHost() == null || redis.getHost().isEmpty())) {
+            throw new IllegalArgumentException("redis must name a host, as in redis://host:6379, got: " + redis);
+        }
         if (redis != null && !"redis".equals(redis.getScheme()) && !"rediss".equals(redis.getScheme())) {
             throw new IllegalArgumentException("redis must be a redis:// or rediss:// URI, got: " + redis);
         }

@@ -25,10 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an HTTP request at {@code /websocket} into a bound WebSocket: validates the ID (400 before
- * any upgrade), performs the handshake, swaps the HTTP handlers for the frame pipeline, then claims
- * the ID. A taken ID is reported after the upgrade with close code 4409, because browsers hide the
- * status of a refused upgrade from scripts and a close code is the only reason a page can read.
+ * Turns an HTTP request at {@code /websocket} into a bound WebSocket: validates the ID and the
+ * upgrade headers (400 or 426 before anything is claimed), claims the ID, then performs the
+ * handshake and swaps the HTTP handlers for the frame pipeline, all before the 101 can be read. A
+ * taken ID is reported after the upgrade with close code 4409, because browsers hide the status of
+ * a refused upgrade from scripts and a close code is the only reason a page can read.
  */
 final class WebSocketUpgrader {
 

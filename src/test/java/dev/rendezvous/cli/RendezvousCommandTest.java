@@ -62,6 +62,8 @@ class RendezvousCommandTest {
         assertThat(run("--node-id", "has space")).isEqualTo(2);
         assertThat(run("--node-id", "n".repeat(65))).isEqualTo(2);
         assertThat(run("--redis", "http://127.0.0.1:6379")).isEqualTo(2);
+        assertThat(run("--redis", "redis:localhost")).isEqualTo(2);
+        assertThat(run("--redis", "redis://127.0.0.1:notaport")).isEqualTo(2);
         assertThat(run("--lease-ttl", "forever")).isEqualTo(2);
         assertThat(started.get()).isNull();
     }
