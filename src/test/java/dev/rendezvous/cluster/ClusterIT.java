@@ -2,6 +2,9 @@ package dev.rendezvous.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.rendezvous.support.CapturedLog;
 import dev.rendezvous.support.HttpProbe;
 import dev.rendezvous.support.NodeProcess;
 import dev.rendezvous.support.RawWebSocket;
@@ -9,6 +12,7 @@ import dev.rendezvous.support.RedisServer;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,31 +170,40 @@ class ClusterIT {
     }
 
     /**
-     * Two upgrade requests in one write, while the first one's claim waits for Redis: nothing may
-     * follow an upgrade request, so the connection is closed, and neither ID stays taken.
+     * Two upgrade requests in one write, against RFC 6455 (a client waits for the 101): nothing may
+     * follow an upgrade request. If the second is decoded while the first one's claim waits for
+     * Redis, the connection is closed; if the first upgrade completes first, what follows it is
+     * dropped. Either way no ERROR is logged (it used to be, at a rate any client could drive) and
+     * neither ID stays taken once the connection is gone.
      */
     @Test
-    void pipelinedUpgradesAreRefusedAndLeaveBothIdsFree() throws Exception {
+    void pipelinedUpgradesLogNoErrorAndLeaveBothIdsFree() throws Exception {
         String upgrade = "GET /websocket/?finger=%s HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\n\r\n";
-        try (Socket socket = new Socket("127.0.0.1", one.port())) {
-            socket.setSoTimeout((int) TestClient.WAIT.toMillis());
-            socket.getOutputStream().write((upgrade.formatted("piped-1") + upgrade.formatted("piped-2"))
-                    .getBytes(StandardCharsets.US_ASCII));
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-            assertThat(answer).as("no upgrade happens").doesNotContain("101");
-        }
-        for (String id : new String[] {"piped-1", "piped-2"}) {
-            // The first claim may still be on its way back from Redis when the connection closes.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!redis.command("GET", "rdv:id:" + id).equals("$-1")) {
-                assertThat(System.nanoTime()).as("lease of %s released", id).isLessThan(deadline);
-                Thread.sleep(20);
+        try (CapturedLog upgrader = new CapturedLog("dev.rendezvous.transport.WebSocketUpgrader")) {
+            try (Socket socket = new Socket("127.0.0.1", one.port())) {
+                socket.getOutputStream().write((upgrade.formatted("piped-1") + upgrade.formatted("piped-2"))
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.setSoTimeout(2000);
+                try {
+                    socket.getInputStream().readAllBytes();
+                } catch (SocketTimeoutException firstUpgradeWon) {
+                    // The connection is a WebSocket bound to piped-1; closing it frees the ID.
+                }
             }
-            try (TestClient client = TestClient.connect(two.port(), id)) {
-                awaitBound(client, id);
+            for (String id : new String[] {"piped-1", "piped-2"}) {
+                // A claim may still be on its way back from Redis when the connection closes.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!redis.command("GET", "rdv:id:" + id).equals("$-1")) {
+                    assertThat(System.nanoTime()).as("lease of %s released", id).isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                try (TestClient client = TestClient.connect(two.port(), id)) {
+                    awaitBound(client, id);
+                }
             }
+            assertThat(upgrader.events()).extracting(ILoggingEvent::getLevel).doesNotContain(Level.ERROR);
         }
     }
 

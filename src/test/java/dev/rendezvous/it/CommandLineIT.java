@@ -48,17 +48,6 @@ class CommandLineIT {
         }
     }
 
-    /** SIGINT (Ctrl-C in a terminal) drains like SIGTERM. */
-    @Test
-    void sigintDrainsAndExitsZero() throws Exception {
-        try (NodeProcess node = NodeProcess.start();
-             TestClient client = TestClient.connect(node.port(), "interrupted")) {
-            node.signal("INT");
-            assertThat(client.awaitClose()).isEqualTo(new TestClient.Close(1001, "going away"));
-            assertThat(node.awaitExit(10)).isZero();
-        }
-    }
-
     @Test
     void aMalformedFlagExitsTwoWithOneLine() throws Exception {
         NodeProcess.Exit exit = NodeProcess.runToExit(Duration.ofSeconds(20), "--idle-timeout", "5s",

@@ -11,6 +11,7 @@ import dev.rendezvous.signaling.FromCheck;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.Router;
+import dev.rendezvous.support.CapturedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;

@@ -10,6 +10,7 @@ import dev.rendezvous.signaling.FromCheck;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.Router;
+import dev.rendezvous.support.CapturedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

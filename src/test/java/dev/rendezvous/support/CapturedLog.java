@@ -1,4 +1,4 @@
-package dev.rendezvous.transport;
+package dev.rendezvous.support;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -7,21 +7,26 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Captures one class's log events (and keeps them out of the build output) until closed. */
-final class CapturedLog implements AutoCloseable {
+public final class CapturedLog implements AutoCloseable {
 
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final boolean wasAdditive;
 
-    CapturedLog(Class<?> source) {
-        logger = (Logger) LoggerFactory.getLogger(source);
+    public CapturedLog(Class<?> source) {
+        this(source.getName());
+    }
+
+    /** By logger name, for classes a test cannot name (package-private ones elsewhere). */
+    public CapturedLog(String loggerName) {
+        logger = (Logger) LoggerFactory.getLogger(loggerName);
         wasAdditive = logger.isAdditive();
         appender.start();
         logger.addAppender(appender);
         logger.setAdditive(false);
     }
 
-    List<ILoggingEvent> events() {
+    public List<ILoggingEvent> events() {
         return appender.list;
     }
 
