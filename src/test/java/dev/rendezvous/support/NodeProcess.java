@@ -124,14 +124,6 @@ public final class NodeProcess implements AutoCloseable {
         process.destroy();
     }
 
-    /** Sends the named signal ({@code INT}, {@code HUP}…) with {@code kill}. */
-    public void signal(String name) throws Exception {
-        int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
-        if (exit != 0) {
-            throw new IllegalStateException("kill -" + name + " failed with " + exit);
-        }
-    }
-
     /** The exit code, or -1 if the process is still running after {@code seconds}. */
     public int awaitExit(long seconds) throws InterruptedException {
         return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;

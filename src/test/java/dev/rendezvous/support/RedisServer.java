@@ -91,8 +91,9 @@ public final class RedisServer implements AutoCloseable {
         signal("CONT");
     }
 
+    /** Through the shell's own {@code kill}: the kill binary (procps) is not on every minimal image. */
     private void signal(String name) throws Exception {
-        int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        int exit = new ProcessBuilder("sh", "-c", "kill -" + name + " " + process.pid()).inheritIO().start().waitFor();
         if (exit != 0) {
             throw new IllegalStateException("kill -" + name + " redis-server failed with " + exit);
         }
