@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Carries envelopes to other nodes over Redis pub/sub: one channel per node, not per peer (see
- * "Cluster mode" in docs/ARCHITECTURE.md for what each costs at a million peers). Each destination node has
- * a {@link NodeOutbox} that keeps the order and coalesces envelopes into few PUBLISHes.
+ * "Cluster mode" in docs/ARCHITECTURE.md for what each costs at a million peers). Each destination
+ * node has a {@link NodeOutbox} that keeps the order and coalesces envelopes into few PUBLISHes.
  */
 final class ClusterBus {
 

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -181,14 +180,9 @@ final class WebSocketUpgrader {
             if (outcome == ClaimResult.CLAIMED) {
                 relay.release(session);
             }
-            if (e instanceof WebSocketHandshakeException) {
-                // A request the checks above let through but Netty refuses: the client's fault.
-                log.debug("peer={} refused upgrade: {}", session.id(), e.getMessage());
-                HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade");
-            } else {
-                log.error("peer={} upgrade failed, closing", session.id(), e);
-                channel.close();
-            }
+            // upgradeProblem checks everything Netty's handshaker checks, so this is a server bug.
+            log.error("peer={} upgrade failed, closing", session.id(), e);
+            channel.close();
             return;
         }
         if (outcome == ClaimResult.CLAIMED && lateForShutdown) {
