@@ -61,7 +61,8 @@ public final class RedisRelay implements Relay {
         this.link = RedisLink.open(settings);
         this.directory = new IdDirectory(link.commands(), settings.leaseTtl());
         this.bus = new ClusterBus(link.commands(), new BusReturns());
-        this.routes = new RemoteRoutes(directory::lookup, self, settings.routeCacheSize(), new CrossNodeDispatch());
+        this.routes = new RemoteRoutes(directory::lookup, self, settings.routeCacheSize(), settings.leaseTtl(),
+                System::nanoTime, new CrossNodeDispatch());
         this.keeper = new LeaseKeeper(leases, directory, settings.renewInterval(), self);
     }
 

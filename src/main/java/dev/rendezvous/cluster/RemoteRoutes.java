@@ -2,6 +2,7 @@ package dev.rendezvous.cluster;
 
 import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.PeerSession;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -9,10 +10,18 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongSupplier;
 
 /**
  * Which node holds each remote ID: a bounded cache over the directory, filled by {@code GET} on
- * first use and dropped when the holder turns out to be gone.
+ * first use and dropped when the holder turns out to be gone, or when the route is older than
+ * {@code maxAge}.
+ *
+ * <p>The age limit is what catches a node that froze or lost power: its connection to Redis stays
+ * open until Redis's TCP keepalive gives up, so publishing to it still "succeeds" and nothing
+ * marks the route stale. Its leases lapse within one TTL, though, so a lookup made after that
+ * finds nobody. With {@code maxAge} = the lease TTL, messages to its peers turn into
+ * {@code peer-unavailable} within two TTLs.
  *
  * <p>Order per sender→recipient pair is kept while a lookup is in flight: messages for an ID
  * whose route is being looked up wait behind the lookup, and are published in arrival order, in
@@ -55,10 +64,16 @@ final class RemoteRoutes {
      */
     private static final class Known implements Route {
         final NodeId node;
+        final long expiresAt;
         volatile boolean stale;
 
-        Known(NodeId node) {
+        Known(NodeId node, long expiresAt) {
             this.node = node;
+            this.expiresAt = expiresAt;
+        }
+
+        boolean usableAt(long now) {
+            return !stale && now - expiresAt < 0;
         }
     }
 
@@ -82,20 +97,30 @@ final class RemoteRoutes {
     private final Lookups directory;
     private final NodeId self;
     private final int capacity;
+    private final long maxAgeNanos;
+    private final LongSupplier nanoClock;
     private final Dispatch dispatch;
 
-    RemoteRoutes(Lookups directory, NodeId self, int capacity, Dispatch dispatch) {
+    /**
+     * @param maxAge    how long a route is trusted before it is looked up again
+     * @param nanoClock {@link System#nanoTime} in production
+     */
+    RemoteRoutes(Lookups directory, NodeId self, int capacity, Duration maxAge, LongSupplier nanoClock,
+            Dispatch dispatch) {
         this.directory = directory;
         this.self = self;
         this.capacity = capacity;
+        this.maxAgeNanos = maxAge.toNanos();
+        this.nanoClock = nanoClock;
         this.dispatch = dispatch;
     }
 
     void send(Outbound message) {
         boolean[] startLookup = {false};
         boolean[] overflow = {false};
+        long now = nanoClock.getAsLong();
         routes.compute(message.recipient(), (id, route) -> {
-            if (route instanceof Known known && !known.stale) {
+            if (route instanceof Known known && known.usableAt(now)) {
                 dispatch.publish(known.node, message);
                 return known;
             }
@@ -149,7 +174,7 @@ final class RemoteRoutes {
                 lookup.waiting.forEach(dispatch::unknown);
                 return null;
             }
-            lookup.answer = new Known(node);
+            lookup.answer = new Known(node, nanoClock.getAsLong() + maxAgeNanos);
             lookup.waiting.forEach(m -> dispatch.publish(node, m));
             return lookup.answer;
         });

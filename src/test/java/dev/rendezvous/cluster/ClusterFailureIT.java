@@ -66,7 +66,7 @@ class ClusterFailureIT {
                 sender.send("{\"to\":\"victim\"}");
                 assertThat(sender.receive()).contains("\"error\":\"peer-unavailable\"", "\"peer\":\"victim\"");
 
-                try (TestClient reborn = claimRetrying(two.port(), "victim", LEASE_TTL.plusSeconds(3))) {
+                try (TestClient reborn = TestClient.connectOnceFree(two.port(), "victim", LEASE_TTL.plusSeconds(3))) {
                     double seconds = (System.nanoTime() - killedAt) / 1e9;
                     System.out.printf("killed node's id claimable elsewhere after %.2f s (lease ttl %s)%n",
                             seconds, LEASE_TTL);
@@ -75,6 +75,44 @@ class ClusterFailureIT {
                     assertThat(seconds).isLessThanOrEqualTo(LEASE_TTL.toMillis() / 1000.0 + 0.5);
                     sender.send("{\"to\":\"victim\",\"again\":true}");
                     assertThat(reborn.receive()).isEqualTo("{\"to\":\"victim\",\"again\":true}");
+                }
+            }
+        }
+    }
+
+    /**
+     * A frozen node (SIGSTOP: a host that lost power, a VM paused, a JVM stuck) keeps its Redis
+     * connections open, so Redis still counts it as a subscriber and every PUBLISH to it "succeeds".
+     * Its leases lapse within the TTL; once the sender's cached route is too old to trust, the
+     * sender looks the ID up again, finds nobody, and answers {@code peer-unavailable}. The bound
+     * is two TTLs: the route may be refreshed once just before the lease lapses.
+     */
+    @Test
+    void messagesToAFrozenNodesPeersTurnIntoErrorsWithinTwoLeaseTtls() throws Exception {
+        try (NodeProcess frozen = startProcessNode("fail-frozen")) {
+            try (TestClient stranded = TestClient.connect(frozen.port(), "stranded");
+                 TestClient sender = TestClient.connect(one.port(), "caller")) {
+                awaitBound(stranded, "stranded");
+                awaitBound(sender, "caller");
+                sender.send("{\"to\":\"stranded\",\"n\":0}");
+                assertThat(stranded.receive()).isEqualTo("{\"to\":\"stranded\",\"n\":0}");
+
+                frozen.freeze();
+                long frozenAt = System.nanoTime();
+                try {
+                    String answer = null;
+                    for (int n = 1; answer == null; n++) {
+                        assertThat(System.nanoTime() - frozenAt).as("an error for the frozen node's peer")
+                                .isLessThan(LEASE_TTL.multipliedBy(2).plusSeconds(3).toNanos());
+                        sender.send("{\"to\":\"stranded\",\"n\":" + n + "}");
+                        answer = sender.poll(Duration.ofMillis(100));
+                    }
+                    System.out.printf("messages to a frozen node's peer answered with an error after %.2f s (lease ttl %s)%n",
+                            (System.nanoTime() - frozenAt) / 1e9, LEASE_TTL);
+                    assertThat(answer).contains("\"to\":\"caller\"", "\"error\":\"peer-unavailable\"",
+                            "\"peer\":\"stranded\"");
+                } finally {
+                    frozen.thaw();
                 }
             }
         }
@@ -184,25 +222,6 @@ class ClusterFailureIT {
     private static NodeProcess startProcessNode(String nodeId) throws Exception {
         return NodeProcess.start("--redis", redis.uri().toString(), "--node-id", nodeId,
                 "--lease-ttl", LEASE_TTL.toSeconds() + "s");
-    }
-
-    /** Connects as {@code id} until the claim sticks (4409 while the old lease lives), within {@code bound}. */
-    private static TestClient claimRetrying(int port, String id, Duration bound) throws Exception {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (System.nanoTime() < deadline) {
-            TestClient client = TestClient.connect(port, id);
-            // The refusal (4409) may already have closed the socket: a failed send is expected then.
-            client.socket().sendText("{\"to\":\"" + id + "\",\"probe\":true}", true).exceptionally(e -> null);
-            while (!client.closeFuture().isDone()) {
-                if (client.poll(Duration.ofMillis(20)) != null) {
-                    return client;
-                }
-            }
-            assertThat(client.awaitClose().code()).isEqualTo(4409);
-            client.close();
-            Thread.sleep(20);
-        }
-        throw new AssertionError(id + " was not claimable within " + bound);
     }
 
     private static void awaitStatus(int port, String path, int status) throws Exception {

@@ -179,6 +179,8 @@ class RedisRelayTest {
             awaitTrue(() -> redisHas("rdv:id:kept"), "lease re-asserted");
             Duration took = Duration.ofNanos(System.nanoTime() - restarted);
             assertThat(took).as("well before the next round, 10 s after the start").isLessThan(Duration.ofSeconds(5));
+            // Node one reconnects on its own schedule; until then it refuses every claim (1013).
+            awaitTrue(one::ready, "node one reconnects");
             assertThat(claim(one, new FakeSession("kept"))).isEqualTo(ClaimResult.TAKEN);
         } finally {
             patient.close();

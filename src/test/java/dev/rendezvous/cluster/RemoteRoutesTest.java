@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.support.FakeSession;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,11 +26,13 @@ class RemoteRoutesTest {
     private static final NodeId DEAD = new NodeId("dead");
     private static final NodeId ALIVE = new NodeId("alive");
     private static final PeerId VICTIM = new PeerId("victim");
+    private static final Duration MAX_AGE = Duration.ofSeconds(3);
 
     private final FakeSession sender = new FakeSession("sender");
     private final Directory directory = new Directory();
     private final Bus bus = new Bus();
-    private final RemoteRoutes routes = new RemoteRoutes(directory, SELF, 100, bus);
+    private long now = 1_000;
+    private final RemoteRoutes routes = new RemoteRoutes(directory, SELF, 100, MAX_AGE, () -> now, bus);
 
     @Test
     void aKnownRouteIsUsedWithoutAskingTheDirectoryAgain() {
@@ -86,6 +89,40 @@ class RemoteRoutesTest {
 
         assertThat(directory.lookups).isEqualTo(2);
         assertThat(bus.published).containsExactly("dead:1", "dead:2", "alive:3");
+    }
+
+    /**
+     * A node that froze never answers "gone": Redis still counts its subscription. Only the age
+     * limit makes the sender ask the directory again, where the frozen node's lease has lapsed.
+     */
+    @Test
+    void aRouteOlderThanTheMaxAgeIsLookedUpAgain() {
+        directory.owner(VICTIM, DEAD);
+        routes.send(message("1"));
+        now += MAX_AGE.toNanos() - 1;
+        routes.send(message("2"));
+        assertThat(directory.lookups).as("still young").isEqualTo(1);
+
+        directory.forget(VICTIM);
+        now += 1;
+        routes.send(message("3"));
+
+        assertThat(directory.lookups).isEqualTo(2);
+        assertThat(bus.published).containsExactly("dead:1", "dead:2");
+        assertThat(bus.unknown).containsExactly("3");
+    }
+
+    @Test
+    void aRouteLookedUpAgainIsTrustedForAnotherMaxAge() {
+        directory.owner(VICTIM, ALIVE);
+        routes.send(message("1"));
+        now += MAX_AGE.toNanos();
+        routes.send(message("2"));
+        now += MAX_AGE.toNanos() - 1;
+        routes.send(message("3"));
+
+        assertThat(directory.lookups).isEqualTo(2);
+        assertThat(bus.published).containsExactly("alive:1", "alive:2", "alive:3");
     }
 
     @Test
@@ -150,7 +187,7 @@ class RemoteRoutesTest {
 
     @Test
     void aFullCacheDropsKnownRoutesButNeverALookupInFlight() {
-        RemoteRoutes small = new RemoteRoutes(directory, SELF, 2, bus);
+        RemoteRoutes small = new RemoteRoutes(directory, SELF, 2, MAX_AGE, () -> now, bus);
         PeerId pending = new PeerId("pending");
         CompletableFuture<byte[]> answer = directory.later(pending);
         small.send(new RemoteRoutes.Outbound(sender, pending, "waits".getBytes(StandardCharsets.UTF_8)));
@@ -185,6 +222,10 @@ class RemoteRoutesTest {
 
         void owner(PeerId id, NodeId node) {
             answers.put(key(id), CompletableFuture.completedFuture(lease(node)));
+        }
+
+        void forget(PeerId id) {
+            answers.remove(key(id));
         }
 
         CompletableFuture<byte[]> later(PeerId id) {

@@ -107,6 +107,19 @@ public final class NodeProcess implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Freezes the node (SIGSTOP), like a host that lost power or a stop-the-world pause: its
+     * connections stay open, to clients and to Redis, and nothing on them is answered.
+     */
+    public void freeze() throws Exception {
+        Signals.send(process, "STOP");
+    }
+
+    /** Thaws a {@link #freeze() frozen} node (SIGCONT). */
+    public void thaw() throws Exception {
+        Signals.send(process, "CONT");
+    }
+
     /** SIGKILL: no shutdown hook, no lease release, sockets cut by the kernel. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

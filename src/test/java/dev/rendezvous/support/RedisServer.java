@@ -83,20 +83,12 @@ public final class RedisServer implements AutoCloseable {
 
     /** Freezes the server (SIGSTOP): connections stay open, nothing is answered — a hung Redis. */
     public void pause() throws Exception {
-        signal("STOP");
+        Signals.send(process, "STOP");
     }
 
     /** Thaws a {@link #pause() paused} server (SIGCONT). */
     public void resume() throws Exception {
-        signal("CONT");
-    }
-
-    /** Through the shell's own {@code kill}: the kill binary (procps) is not on every minimal image. */
-    private void signal(String name) throws Exception {
-        int exit = new ProcessBuilder("sh", "-c", "kill -" + name + " " + process.pid()).inheritIO().start().waitFor();
-        if (exit != 0) {
-            throw new IllegalStateException("kill -" + name + " redis-server failed with " + exit);
-        }
+        Signals.send(process, "CONT");
     }
 
     /** Sends one command and returns the first line of the reply, such as {@code +PONG} or {@code $-1}. */

@@ -45,6 +45,38 @@ public final class TestClient implements AutoCloseable {
         return new TestClient(uri);
     }
 
+    /**
+     * Connects as {@code id} until the claim sticks, within {@code bound}: a client that is
+     * closed with 4409 tries again. For IDs that are being freed by something the test cannot
+     * await directly, such as a lease running out, or a claim whose SET lands in Redis after its
+     * connection closed (the node then deletes it as soon as it sees the answer).
+     */
+    public static TestClient connectOnceFree(int port, String id, Duration bound) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        String probe = "{\"to\":\"" + id + "\",\"probe\":true}";
+        while (System.nanoTime() < deadline) {
+            TestClient client = connect(port, id);
+            // The refusal may already have closed the socket: a failed send is expected then.
+            client.socket.sendText(probe, true).exceptionally(e -> null);
+            while (!client.closed.isDone()) {
+                String echo = client.poll(Duration.ofMillis(20));
+                if (echo != null) {
+                    if (!echo.equals(probe)) {
+                        throw new AssertionError("expected the probe back, got " + echo);
+                    }
+                    return client;
+                }
+            }
+            Close refusal = client.awaitClose();
+            client.close();
+            if (refusal.code() != 4409) {
+                throw new AssertionError("expected 4409 while " + id + " is taken, got " + refusal);
+            }
+            Thread.sleep(20); // paces the retries; the lease's end cannot be awaited from here
+        }
+        throw new AssertionError(id + " was not claimable within " + bound);
+    }
+
     public static URI uri(int port, String id) {
         return URI.create("ws://127.0.0.1:" + port + "/websocket/?finger="
                 + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
