@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -34,6 +34,9 @@ final class LeaseKeeper implements AutoCloseable {
 
     static final Duration RETRY_DELAY = Duration.ofMillis(250);
 
+    /** How long close() waits for a round being sent; sending never blocks, so this is a safety net. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
+
     private final Map<PeerId, Lease> leases;
     private final IdDirectory directory;
     private final Duration interval;
@@ -50,11 +53,14 @@ final class LeaseKeeper implements AutoCloseable {
         this.leases = leases;
         this.directory = directory;
         this.interval = interval;
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "rendezvous-leases-" + node);
             thread.setDaemon(true);
             return thread;
         });
+        // At close, the next scheduled round is dropped; a task already running is waited for.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.timer = executor;
     }
 
     void start() {
@@ -88,7 +94,11 @@ final class LeaseKeeper implements AutoCloseable {
     }
 
     private void schedule(Duration delay) {
-        next = closed ? null : timer.schedule(this::round, delay.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            next = closed ? null : timer.schedule(this::round, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            next = null; // closed meanwhile
+        }
     }
 
     private void round() {
@@ -117,6 +127,9 @@ final class LeaseKeeper implements AutoCloseable {
     }
 
     private CompletableFuture<Void> renewAll() {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
         List<Lease> snapshot = new ArrayList<>(leases.values());
         List<CompletableFuture<Void>> batches = new ArrayList<>();
         for (int from = 0; from < snapshot.size() && !closed; from += IdDirectory.BATCH) {
@@ -159,9 +172,21 @@ final class LeaseKeeper implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops renewing, and returns only once no round is being sent: the node releases its leases
+     * next, and a renewal sent after that release would write them back for a whole TTL.
+     * Commands sent before it reach Redis first (one connection, in order), so they are harmless.
+     */
     @Override
     public void close() {
         closed = true;
-        timer.shutdownNow();
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("lease keeper still busy after {}; leaving without it", CLOSE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

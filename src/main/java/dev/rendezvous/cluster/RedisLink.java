@@ -38,6 +38,7 @@ final class RedisLink implements AutoCloseable {
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> commands;
     private final StatefulRedisPubSubConnection<byte[], byte[]> subscription;
+    private volatile boolean listening;
 
     private RedisLink(ClientResources resources, RedisClient client, StatefulRedisConnection<byte[], byte[]> commands,
             StatefulRedisPubSubConnection<byte[], byte[]> subscription) {
@@ -104,6 +105,19 @@ final class RedisLink implements AutoCloseable {
             public void message(byte[] from, byte[] message) {
                 onMessage.accept(from, message);
             }
+
+            @Override
+            public void subscribed(byte[] confirmed, long count) {
+                listening = true;
+            }
+        });
+        // Lettuce reports the connection open before its re-SUBSCRIBE is confirmed; in between, a
+        // PUBLISH to this node finds nobody. Readiness waits for the confirmation.
+        subscription.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                listening = false;
+            }
         });
         subscription.sync().subscribe(channel);
     }
@@ -126,9 +140,9 @@ final class RedisLink implements AutoCloseable {
         return commands.async();
     }
 
-    /** Both connections are up; commands and cross-node messages can flow. */
+    /** Both connections are up and the channel is subscribed; commands and cross-node messages can flow. */
     boolean isConnected() {
-        return commands.isOpen() && subscription.isOpen();
+        return commands.isOpen() && subscription.isOpen() && listening;
     }
 
     @Override

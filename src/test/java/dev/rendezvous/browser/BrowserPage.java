@@ -67,6 +67,13 @@ final class BrowserPage {
         return ((Number) script("return window.__rendezvousDemo.inboundAudioPackets()")).longValue();
     }
 
+    /** The signaling log as shown, one "type info" line per entry, oldest first; unlike the notice it stays. */
+    @SuppressWarnings("unchecked")
+    List<String> logLines() {
+        return (List<String>) script("return [...document.querySelectorAll('#log li')]"
+                + ".map(li => li.querySelector('.type').textContent + ' ' + li.querySelector('.info').textContent)");
+    }
+
     String notice() {
         return (String) state("notice");
     }

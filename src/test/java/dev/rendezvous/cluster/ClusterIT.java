@@ -54,6 +54,7 @@ class ClusterIT {
     static void stopCluster() throws Exception {
         if (three != null) {
             three.terminate(10);
+            three.close();
         }
         if (two != null) {
             two.close();
@@ -132,10 +133,7 @@ class ClusterIT {
                     gate.await();
                     RawWebSocket socket = RawWebSocket.connect(port, "raced");
                     socket.sendText("{\"to\":\"raced\",\"probe\":" + port + "}");
-                    RawWebSocket.Frame frame;
-                    while ((frame = socket.readFrame()) != null && frame.opcode() == RawWebSocket.PING) {
-                        socket.sendFrame(RawWebSocket.PONG, true, frame.payload());
-                    }
+                    RawWebSocket.Frame frame = socket.readAnsweringPings();
                     assertThat(frame).as("an answer on port %d", port).isNotNull();
                     if (frame.opcode() == RawWebSocket.CLOSE) {
                         assertThat(frame.closeCode()).isEqualTo(4409);
@@ -159,7 +157,7 @@ class ClusterIT {
                 for (int port : ports) {
                     try (TestClient sender = TestClient.connect(port, "racer-witness-" + port)) {
                         sender.send("{\"to\":\"raced\",\"from\":\"racer-witness-" + port + "\"}");
-                        assertThat(holder.readFrame().text())
+                        assertThat(holder.readAnsweringPings().text())
                                 .isEqualTo("{\"to\":\"raced\",\"from\":\"racer-witness-" + port + "\"}");
                     }
                 }

@@ -14,14 +14,22 @@ import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.signaling.SignalError;
 import dev.rendezvous.support.FakeSession;
 import dev.rendezvous.support.RedisServer;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -223,6 +231,56 @@ class RedisRelayTest {
     }
 
     /**
+     * close() releases every lease right after stopping the keeper. A round that was already past
+     * its last "closed?" check would send its renewal after that release and write the leases
+     * back for a whole TTL: stopping the keeper must wait until the round is sent.
+     */
+    @Test
+    void stoppingTheKeeperWaitsForARoundBeingSent() throws Exception {
+        ClusterSettings settings = new ClusterSettings(redis.uri(), new NodeId("closer"), Duration.ofSeconds(30),
+                Duration.ofSeconds(2), 1000);
+        try (RedisLink link = RedisLink.open(settings)) {
+            CountDownLatch sending = new CountDownLatch(1);
+            CountDownLatch letGo = new CountDownLatch(1);
+            IdDirectory directory = new IdDirectory(holdingRenewals(link.commands(), sending, letGo), settings.leaseTtl());
+            Lease lease = new Lease(new FakeSession("closing"), ClusterKeys.idKey(new PeerId("closing")),
+                    "closer/token-1".getBytes(StandardCharsets.UTF_8));
+            assertThat(directory.acquire(lease.key(), lease.token()).toCompletableFuture().join()).isTrue();
+            LeaseKeeper keeper = new LeaseKeeper(new ConcurrentHashMap<>(Map.of(lease.session().id(), lease)),
+                    directory, Duration.ofSeconds(10), settings.node());
+            keeper.renewNow();
+            assertThat(sending.await(5, TimeUnit.SECONDS)).as("a round is being sent").isTrue();
+
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(keeper::close);
+            assertThatThrownBy(() -> stopped.get(300, TimeUnit.MILLISECONDS))
+                    .as("close() returned while a round was being sent").isInstanceOf(TimeoutException.class);
+            letGo.countDown();
+            stopped.get(5, TimeUnit.SECONDS);
+
+            directory.releaseAll(List.of(lease)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(redisHas("rdv:id:closing")).as("renewed after the release").isFalse();
+        }
+    }
+
+    /** The commands, except that a renewal script waits for {@code letGo} on the sending thread. */
+    @SuppressWarnings("unchecked")
+    private static RedisAsyncCommands<byte[], byte[]> holdingRenewals(RedisAsyncCommands<byte[], byte[]> commands,
+            CountDownLatch sending, CountDownLatch letGo) {
+        return (RedisAsyncCommands<byte[], byte[]>) Proxy.newProxyInstance(RedisRelayTest.class.getClassLoader(),
+                new Class<?>[] {RedisAsyncCommands.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("eval") && String.valueOf(args[0]).contains("PEXPIRE")) {
+                        sending.countDown();
+                        letGo.await();
+                    }
+                    try {
+                        return method.invoke(commands, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /**
      * A claim whose SET is still on its way when the node leaves: close() must wait for it and
      * release its lease with the others, or the ID stays taken for a TTL after the node is gone.
      */
@@ -240,6 +298,26 @@ class RedisRelayTest {
         assertThat(redis.command("GET", "rdv:id:held")).isEqualTo("$-1");
     }
 
+    /**
+     * Lettuce reports a reconnected pub/sub connection open before its channel is subscribed
+     * again; if that SUBSCRIBE never succeeds the node cannot be reached, however open its
+     * connections look. Here Redis takes the channel permission away: it drops the subscribers
+     * and refuses their SUBSCRIBE when they come back.
+     */
+    @Test
+    void aNodeWhoseChannelIsNotSubscribedAgainIsNotReady() throws Exception {
+        assertThat(one.ready()).isTrue();
+        int clients = connectedClients();
+        assertThat(redis.command("ACL", "SETUSER", "default", "resetchannels")).isEqualTo("+OK");
+        try {
+            awaitTrue(() -> pubsubClients() == 0 && connectedClients() == clients,
+                    "both nodes' pub/sub connections dropped and back, unsubscribed");
+            assertThat(one.ready()).isFalse();
+        } finally {
+            redis.command("ACL", "SETUSER", "default", "allchannels");
+        }
+    }
+
     /** A hung Redis keeps the connections open; readiness must still turn 503, and back when it answers. */
     @Test
     void aRedisThatStopsAnsweringMakesTheNodeUnreadyAndBack() throws Exception {
@@ -253,28 +331,35 @@ class RedisRelayTest {
         awaitTrue(() -> one.ready(), "node ready again");
     }
 
+    /**
+     * Nodes with a long TTL: routes expire after one TTL, and this is about the route still cached
+     * when the peer moves, however slowly the third node starts.
+     */
     @Test
     void aPeerThatMovedToAnotherNodeIsFoundAgainAfterOneMiss() throws Exception {
         FakeSession a = new FakeSession("A");
         FakeSession before = new FakeSession("B");
-        claim(one, a);
-        claim(two, before);
-        one.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":1}"));
-        assertThat(before.nextMessage()).isEqualTo("{\"to\":\"B\",\"n\":1}");
+        try (RedisRelay sending = node("sending", Duration.ofMinutes(5));
+             RedisRelay left = node("left", Duration.ofMinutes(5))) {
+            claim(sending, a);
+            claim(left, before);
+            sending.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":1}"));
+            assertThat(before.nextMessage()).isEqualTo("{\"to\":\"B\",\"n\":1}");
 
-        two.release(before);
-        FakeSession after = new FakeSession("B");
-        try (RedisRelay three = node("three")) {
-            assertThat(claimRetrying(three, after)).isEqualTo(ClaimResult.CLAIMED);
+            left.release(before);
+            FakeSession after = new FakeSession("B");
+            try (RedisRelay joined = node("joined", Duration.ofMinutes(5))) {
+                assertThat(claimRetrying(joined, after)).isEqualTo(ClaimResult.CLAIMED);
 
-            // The cached route still names node two, which answers with a miss.
-            one.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":2}"));
-            SignalError error = a.nextError();
-            assertThat(error.code()).isEqualTo(ErrorCode.PEER_UNAVAILABLE);
-            assertThat(error.peer()).isEqualTo("B");
+                // The cached route still names the node it left, which answers with a miss.
+                sending.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":2}"));
+                SignalError error = a.nextError();
+                assertThat(error.code()).isEqualTo(ErrorCode.PEER_UNAVAILABLE);
+                assertThat(error.peer()).isEqualTo("B");
 
-            one.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":3}"));
-            assertThat(after.nextMessage()).isEqualTo("{\"to\":\"B\",\"n\":3}");
+                sending.forward(a, new PeerId("B"), payload("{\"to\":\"B\",\"n\":3}"));
+                assertThat(after.nextMessage()).isEqualTo("{\"to\":\"B\",\"n\":3}");
+            }
         }
     }
 
@@ -283,6 +368,30 @@ class RedisRelayTest {
         assertThatThrownBy(() -> node("one"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("node id already in use");
+    }
+
+    /** Connections to Redis, the one asking included. */
+    private static int connectedClients() {
+        return infoField("clients", "connected_clients");
+    }
+
+    /** Connections subscribed to a channel. */
+    private static int pubsubClients() {
+        try {
+            return (int) redis.command("CLIENT", "LIST", "TYPE", "pubsub").lines().filter(line -> !line.isBlank()).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int infoField(String section, String field) {
+        try {
+            return redis.command("INFO", section).lines().filter(line -> line.startsWith(field + ":"))
+                    .mapToInt(line -> Integer.parseInt(line.substring(field.length() + 1).strip()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + field + " in INFO " + section));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static boolean redisHas(String key) {
@@ -323,7 +432,11 @@ class RedisRelayTest {
     }
 
     private static RedisRelay node(String name) {
-        return RedisRelay.connect(new ClusterSettings(redis.uri(), new NodeId(name), LEASE_TTL,
+        return node(name, LEASE_TTL);
+    }
+
+    private static RedisRelay node(String name, Duration leaseTtl) {
+        return RedisRelay.connect(new ClusterSettings(redis.uri(), new NodeId(name), leaseTtl,
                 Duration.ofSeconds(2), 1000), new LocalRelay());
     }
 }

@@ -7,7 +7,15 @@ import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
 import dev.rendezvous.transport.RendezvousServer;
 import java.io.IOException;
+import java.net.SocketException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,16 +65,24 @@ class SlowConsumerTest {
 
     /**
      * Pings count as signs of life, so a client that pings without reading is never idle; its
-     * pongs are bounded like any other outbound frame: the server closes with 1013, drains for
-     * the closing handshake's 3 s and hangs up. Without the bound it reads and answers every ping
-     * into its own memory and never hangs up.
+     * pongs are bounded like any other outbound frame: the server closes with 1013 (freeing the
+     * ID at once), drains for the closing handshake's 3 s and hangs up. Without the bound it reads
+     * and answers every ping into its own memory and never hangs up.
+     *
+     * <p>The pinger writes on its own thread: a client that never reads can end up with both TCP
+     * windows at zero, and then its blocking write learns of the hang-up only when a zero-window
+     * probe meets the closed socket, minutes later. The test reads once the ID is free instead.
      */
     @Test
     void hangsUpOnASocketThatPingsWithoutReading() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "pinger");
+            thread.setDaemon(true);
+            return thread;
+        });
         try (TestServer server = TestServer.start(TestServer.config().maxOutboundBytes(OUTBOUND_LIMIT).build());
              RawWebSocket pinger = RawWebSocket.connect(server.port(), "pinger");
              TestClient bystander = TestClient.connect(server.port(), "bystander")) {
-            pinger.socket().setReceiveBufferSize(4096);
             byte[] ping = new byte[2 + 4 + 125];
             ping[0] = (byte) 0x89;
             ping[1] = (byte) (0x80 | 125);
@@ -74,21 +90,44 @@ class SlowConsumerTest {
             for (int i = 0; i < pings.length; i += ping.length) {
                 System.arraycopy(ping, 0, pings, i, ping.length);
             }
-            long peakDirect = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            boolean cut = false;
-            try {
-                while (System.nanoTime() < deadline) {
-                    pinger.socket().getOutputStream().write(pings);
-                    peakDirect = Math.max(peakDirect, usedDirectMemory());
+            AtomicLong peakDirect = new AtomicLong();
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                try {
+                    while (true) {
+                        pinger.socket().getOutputStream().write(pings);
+                    }
+                } catch (IOException hungUp) {
+                    // expected: the server closed the connection
                 }
-            } catch (IOException hungUp) {
-                cut = true;
+            }, threads);
+            CompletableFuture.runAsync(() -> {
+                while (flooding.get()) {
+                    peakDirect.accumulateAndGet(usedDirectMemory(), Math::max);
+                    LockSupport.parkNanos(1_000_000); // a sample per millisecond
+                }
+            }, threads);
+            try {
+                // Closing with 1013 frees the ID at once.
+                TestClient.connectOnceFree(server.port(), "pinger", Duration.ofSeconds(45)).close();
+            } finally {
+                flooding.set(false);
             }
-            assertThat(cut).as("the server hung up within 15 s").isTrue();
-            assertThat(peakDirect).isLessThan(32L * 1024 * 1024);
+            assertThat(peakDirect.get()).isLessThan(32L * 1024 * 1024);
+
+            // Reading now drains the pongs queued before the close; then the stream must end.
+            pinger.socket().setSoTimeout(10_000);
+            try {
+                pinger.readUntilClose();
+                assertThat(pinger.socket().getInputStream().read()).as("end of stream after the close").isEqualTo(-1);
+            } catch (SocketException reset) {
+                // Also a hang-up: the kernel resets a closed socket that still receives pings.
+            }
+            writing.get(10, TimeUnit.SECONDS);
             bystander.send("{\"to\":\"bystander\"}");
             assertThat(bystander.receive()).isEqualTo("{\"to\":\"bystander\"}");
+        } finally {
+            threads.shutdownNow();
         }
     }
 

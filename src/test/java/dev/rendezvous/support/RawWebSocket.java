@@ -155,6 +155,15 @@ public final class RawWebSocket implements AutoCloseable {
         return new Frame(b0 & 0x0F, (b0 & 0x80) != 0, payload);
     }
 
+    /** The next frame that is not a ping (null at the end of the stream); pings are answered on the way, as a browser would. */
+    public Frame readAnsweringPings() throws IOException {
+        Frame frame;
+        while ((frame = readFrame()) != null && frame.opcode() == PING) {
+            sendFrame(PONG, true, frame.payload());
+        }
+        return frame;
+    }
+
     /** Reads frames until a close frame (returned) or the end of the stream (null), skipping pings. */
     public Frame readUntilClose() throws IOException {
         Frame frame;

@@ -91,7 +91,10 @@ public final class RedisServer implements AutoCloseable {
         Signals.send(process, "CONT");
     }
 
-    /** Sends one command and returns the first line of the reply, such as {@code +PONG} or {@code $-1}. */
+    /**
+     * Sends one command and returns its reply: a bulk string's content, or else the first line,
+     * such as {@code +PONG}, {@code :3} or {@code $-1}.
+     */
     public String command(String... args) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
@@ -111,7 +114,9 @@ public final class RedisServer implements AutoCloseable {
     private static String readReply(InputStream in) throws IOException {
         String first = readLine(in);
         if (first.startsWith("$") && !first.equals("$-1")) {
-            return readLine(in);
+            byte[] bulk = in.readNBytes(Integer.parseInt(first.substring(1)));
+            readLine(in);
+            return new String(bulk, StandardCharsets.UTF_8);
         }
         return first;
     }

@@ -59,6 +59,10 @@ public final class TestClient implements AutoCloseable {
             // The refusal may already have closed the socket: a failed send is expected then.
             client.socket.sendText(probe, true).exceptionally(e -> null);
             while (!client.closed.isDone()) {
+                if (System.nanoTime() > deadline) {
+                    client.close();
+                    throw new AssertionError(id + ": neither the probe back nor a close within " + bound);
+                }
                 String echo = client.poll(Duration.ofMillis(20));
                 if (echo != null) {
                     if (!echo.equals(probe)) {
