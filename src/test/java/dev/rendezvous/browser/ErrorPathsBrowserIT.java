@@ -55,7 +55,7 @@ class ErrorPathsBrowserIT {
         server.stop();
         page.await("drop noticed", p -> !"open".equals(p.state("signaling")));
         // Not the notice: it already shows the failed reconnect if the page retried meanwhile.
-        assertThat(page.logLines()).contains("closed 1001 server going away");
+        assertThat(page.logLines()).contains("closed 1001 server going away (restart or shutdown)");
         server.restartOnSamePort();
 
         page.await("reconnected", p -> "open".equals(p.state("signaling")) && ((Number) p.state("opens")).intValue() == 2);

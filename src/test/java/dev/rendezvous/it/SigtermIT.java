@@ -35,8 +35,9 @@ class SigtermIT {
             long signalled = System.nanoTime();
             node.terminateAsync();
             assertThat(stubborn.readUntilClose().closeCode()).isEqualTo(1001);
-            assertThat(node.awaitExit(grace.toSeconds() + 3)).as("exit code, within the grace").isZero();
-            assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(grace.plusSeconds(3));
+            // The slack covers the JVM's own exit on a starved machine.
+            assertThat(node.awaitExit(grace.toSeconds() + 5)).as("exit code, within the grace").isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(grace.plusSeconds(5));
         }
     }
 
