@@ -30,15 +30,15 @@ public final class NodeUnderTest implements BeforeAllCallback, AfterAllCallback,
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws InterruptedException {
+    public void beforeAll(ExtensionContext context) throws Exception {
         perClass = true;
-        start(0);
+        start(Ports.freeForRestarts());
     }
 
     @Override
-    public void beforeEach(ExtensionContext context) throws InterruptedException {
+    public void beforeEach(ExtensionContext context) throws Exception {
         if (!perClass) {
-            start(0);
+            start(Ports.freeForRestarts());
         }
     }
 

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +42,7 @@ public final class RedisServer implements AutoCloseable {
             }
             Assumptions.abort(message);
         }
-        RedisServer server = new RedisServer(binary, freePort());
+        RedisServer server = new RedisServer(binary, Ports.freeForRestarts());
         server.startAgain();
         return server;
     }
@@ -148,12 +147,6 @@ public final class RedisServer implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override
