@@ -40,6 +40,8 @@ final class LeaseKeeper implements AutoCloseable {
     private final Map<PeerId, Lease> leases;
     private final IdDirectory directory;
     private final Duration interval;
+    private final Runnable eachRound;
+    private final Duration closeWait;
     private final ScheduledExecutorService timer;
     private final AtomicBoolean healthy = new AtomicBoolean(true);
     private volatile boolean closed;
@@ -50,21 +52,38 @@ final class LeaseKeeper implements AutoCloseable {
     private boolean runAgainAtOnce;
 
     LeaseKeeper(Map<PeerId, Lease> leases, IdDirectory directory, Duration interval, NodeId node) {
+        this(leases, directory, interval, node, () -> { }, CLOSE_WAIT);
+    }
+
+    /**
+     * @param eachRound runs on the keeper thread at the start of every round: other checks that
+     *                  must be retried until Redis agrees, such as the node's subscription
+     * @param closeWait how long {@link #close()} waits for a round being sent
+     */
+    LeaseKeeper(Map<PeerId, Lease> leases, IdDirectory directory, Duration interval, NodeId node, Runnable eachRound,
+            Duration closeWait) {
         this.leases = leases;
         this.directory = directory;
         this.interval = interval;
+        this.eachRound = eachRound;
+        this.closeWait = closeWait;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "rendezvous-leases-" + node);
             thread.setDaemon(true);
             return thread;
         });
-        // At close, the next scheduled round is dropped; a task already running is waited for.
+        // At close, rounds scheduled for later are dropped; a task already running is waited for.
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.timer = executor;
     }
 
     void start() {
         onKeeperThread(() -> schedule(interval));
+    }
+
+    /** Whether {@link #close()} has begun. */
+    boolean closing() {
+        return closed;
     }
 
     /** Whether the last round reached Redis. */
@@ -130,6 +149,12 @@ final class LeaseKeeper implements AutoCloseable {
         if (closed) {
             return CompletableFuture.completedFuture(null);
         }
+        try {
+            eachRound.run();
+        } catch (RuntimeException e) {
+            // Never lose the round, and with it the chain of rounds, to a side check.
+            log.warn("lease round side check failed: {}", e.toString());
+        }
         List<Lease> snapshot = new ArrayList<>(leases.values());
         List<CompletableFuture<Void>> batches = new ArrayList<>();
         for (int from = 0; from < snapshot.size() && !closed; from += IdDirectory.BATCH) {
@@ -182,8 +207,8 @@ final class LeaseKeeper implements AutoCloseable {
         closed = true;
         timer.shutdown();
         try {
-            if (!timer.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("lease keeper still busy after {}; leaving without it", CLOSE_WAIT);
+            if (!timer.awaitTermination(closeWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("lease keeper still busy after {}; leaving without it", closeWait);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's two Redis connections: one for commands (claims, lookups, PUBLISH) and one that only
@@ -31,6 +33,8 @@ import java.util.function.BiConsumer;
  */
 final class RedisLink implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
+
     /** Commands in flight per connection before new ones are refused: bounds memory if Redis slows. */
     static final int REQUEST_QUEUE_SIZE = 65_536;
 
@@ -39,6 +43,8 @@ final class RedisLink implements AutoCloseable {
     private final StatefulRedisConnection<byte[], byte[]> commands;
     private final StatefulRedisPubSubConnection<byte[], byte[]> subscription;
     private volatile boolean listening;
+    private volatile byte[] channel;
+    private volatile boolean resubscribeFailing;
 
     private RedisLink(ClientResources resources, RedisClient client, StatefulRedisConnection<byte[], byte[]> commands,
             StatefulRedisPubSubConnection<byte[], byte[]> subscription) {
@@ -60,6 +66,8 @@ final class RedisLink implements AutoCloseable {
         // Also bounds the connection's start-up handshake, which connectTimeout (TCP only) does not:
         // a Redis that accepts but never answers must fail the start in seconds, not Lettuce's 60 s.
         uri.setTimeout(settings.commandTimeout());
+        // Names both connections in CLIENT LIST, so an operator can tell which node is which.
+        uri.setClientName("rendezvous-" + settings.node());
         RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -120,6 +128,30 @@ final class RedisLink implements AutoCloseable {
             }
         });
         subscription.sync().subscribe(channel);
+        this.channel = channel;
+    }
+
+    /**
+     * Subscribes again if the channel is not subscribed on an open connection. Lettuce re-subscribes
+     * once after a reconnect and only logs when that fails (an ACL change, say); without a retry the
+     * node would stay unreachable, and unready, until its next reconnect. Called every lease round.
+     */
+    void resubscribeIfLost() {
+        byte[] subscribed = channel;
+        if (subscribed == null || listening || !subscription.isOpen()) {
+            return;
+        }
+        subscription.async().subscribe(subscribed).whenComplete((ok, failure) -> {
+            if (failure != null && !resubscribeFailing) {
+                resubscribeFailing = true;
+                log.error("cannot subscribe to {}, the node is unreachable for other nodes and not ready;"
+                        + " retrying every lease round: {}", new String(subscribed, StandardCharsets.UTF_8),
+                        failure.toString());
+            } else if (failure == null && resubscribeFailing) {
+                resubscribeFailing = false;
+                log.info("subscribed to {} again", new String(subscribed, StandardCharsets.UTF_8));
+            }
+        });
     }
 
     /**

@@ -63,7 +63,8 @@ public final class RedisRelay implements Relay {
         this.bus = new ClusterBus(link.commands(), new BusReturns());
         this.routes = new RemoteRoutes(directory::lookup, self, settings.routeCacheSize(), settings.leaseTtl(),
                 System::nanoTime, new CrossNodeDispatch());
-        this.keeper = new LeaseKeeper(leases, directory, settings.renewInterval(), self);
+        this.keeper = new LeaseKeeper(leases, directory, settings.renewInterval(), self, link::resubscribeIfLost,
+                LeaseKeeper.CLOSE_WAIT);
     }
 
     /** Connects to Redis (blocking: call at startup) and joins the cluster as {@code settings.node()}. */

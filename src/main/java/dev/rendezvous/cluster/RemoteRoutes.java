@@ -83,6 +83,8 @@ final class RemoteRoutes {
      */
     private static final class Lookup implements Route {
         final List<Outbound> waiting = new ArrayList<>(4);
+        /** When the lookup was sent: the answer is as old as that, and ages from there. */
+        final long sentAt;
         /**
          * The route being installed, set before the waiting messages are published and stored in
          * the map right after. Until it is stored, this lookup is what the map holds, so a "node
@@ -91,6 +93,10 @@ final class RemoteRoutes {
          * the route to mark here. Volatile: that answer is read without the map's lock.
          */
         volatile Known answer;
+
+        Lookup(long sentAt) {
+            this.sentAt = sentAt;
+        }
     }
 
     private final ConcurrentMap<PeerId, Route> routes = new ConcurrentHashMap<>();
@@ -126,7 +132,7 @@ final class RemoteRoutes {
             }
             Lookup lookup = route instanceof Lookup pending ? pending : null;
             if (lookup == null) {
-                lookup = new Lookup();
+                lookup = new Lookup(now);
                 startLookup[0] = true;
             } else if (lookup.waiting.size() >= MAX_WAITING) {
                 overflow[0] = true;
@@ -174,7 +180,7 @@ final class RemoteRoutes {
                 lookup.waiting.forEach(dispatch::unknown);
                 return null;
             }
-            lookup.answer = new Known(node, nanoClock.getAsLong() + maxAgeNanos);
+            lookup.answer = new Known(node, lookup.sentAt + maxAgeNanos);
             lookup.waiting.forEach(m -> dispatch.publish(node, m));
             return lookup.answer;
         });

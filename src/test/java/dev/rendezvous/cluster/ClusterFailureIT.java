@@ -57,9 +57,6 @@ class ClusterFailureIT {
                 awaitBound(sender, "witness");
                 doomed.kill();
                 long killedAt = System.nanoTime();
-                // The last renewal came before the kill, so the lease ends within one TTL of it.
-                long remaining = Long.parseLong(redis.command("PTTL", "rdv:id:victim").substring(1));
-                assertThat(remaining).as("lease left after the kill, ms").isBetween(1L, LEASE_TTL.toMillis());
 
                 // The lease outlives the node, so the ID is still refused at first ...
                 try (TestClient tooEarly = TestClient.connect(two.port(), "victim")) {
@@ -73,6 +70,9 @@ class ClusterFailureIT {
                     double seconds = (System.nanoTime() - killedAt) / 1e9;
                     System.out.printf("killed node's id claimable elsewhere after %.2f s (lease ttl %s)%n",
                             seconds, LEASE_TTL);
+                    // The last renewal came before the kill, so the lease ends within one TTL of it;
+                    // the margin covers this loop's reconnects on a busy machine.
+                    assertThat(seconds).isLessThanOrEqualTo(LEASE_TTL.toMillis() / 1000.0 + 1.5);
                     sender.send("{\"to\":\"victim\",\"again\":true}");
                     assertThat(reborn.receive()).isEqualTo("{\"to\":\"victim\",\"again\":true}");
                 }

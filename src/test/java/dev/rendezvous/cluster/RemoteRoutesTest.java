@@ -125,6 +125,19 @@ class RemoteRoutesTest {
         assertThat(bus.published).containsExactly("alive:1", "alive:2", "alive:3");
     }
 
+    /** The answer describes Redis when the lookup was sent; a slow reply must not extend its life. */
+    @Test
+    void aRouteAgesFromWhenItsLookupWasSentNotAnswered() {
+        CompletableFuture<byte[]> answer = directory.later(VICTIM);
+        routes.send(message("1"));
+        now += MAX_AGE.toNanos() / 2;
+        answer.complete(lease(ALIVE));
+        now += MAX_AGE.toNanos() / 2;
+        routes.send(message("2"));
+
+        assertThat(directory.lookups).isEqualTo(2);
+    }
+
     @Test
     void aStaleAnswerAboutAnotherNodeLeavesTheRouteAlone() {
         directory.owner(VICTIM, ALIVE);
