@@ -3,6 +3,7 @@ package dev.rendezvous.cluster;
 import static dev.rendezvous.cluster.ClusterIT.awaitBound;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.support.Await;
 import dev.rendezvous.support.HttpProbe;
 import dev.rendezvous.support.NodeProcess;
 import dev.rendezvous.support.RedisServer;
@@ -11,7 +12,6 @@ import dev.rendezvous.support.TestServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,7 +144,7 @@ class ClusterFailureIT {
             awaitBound(c, "out-c");
 
             redis.kill();
-            awaitStatus(one.port(), "/readyz", 503);
+            Await.until(() -> HttpProbe.get(one.port(), "/readyz").status() == 503, "one /readyz 503");
             assertThat(HttpProbe.get(one.port(), "/readyz").body()).isEqualTo("cluster directory unreachable\n");
             assertThat(HttpProbe.get(one.port(), "/healthz").status()).isEqualTo(200);
 
@@ -158,10 +158,10 @@ class ClusterFailureIT {
             }
 
             redis.startAgain();
-            awaitStatus(one.port(), "/readyz", 200);
-            awaitStatus(two.port(), "/readyz", 200);
-            awaitLease("out-a");
-            awaitLease("out-c");
+            Await.until(() -> HttpProbe.get(one.port(), "/readyz").status() == 200, "one /readyz 200");
+            Await.until(() -> HttpProbe.get(two.port(), "/readyz").status() == 200, "two /readyz 200");
+            Await.until(() -> !redis.command("GET", "rdv:id:out-a").equals("$-1"), "lease of out-a re-asserted");
+            Await.until(() -> !redis.command("GET", "rdv:id:out-c").equals("$-1"), "lease of out-c re-asserted");
 
             try (TestClient intruder = TestClient.connect(two.port(), "out-a")) {
                 assertThat(intruder.awaitClose()).isEqualTo(new TestClient.Close(4409, "id taken"));
@@ -222,25 +222,5 @@ class ClusterFailureIT {
     private static NodeProcess startProcessNode(String nodeId) throws Exception {
         return NodeProcess.start("--redis", redis.uri().toString(), "--node-id", nodeId,
                 "--lease-ttl", LEASE_TTL.toSeconds() + "s");
-    }
-
-    private static void awaitStatus(int port, String path, int status) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (HttpProbe.get(port, path).status() != status) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(path + " did not turn " + status + " within 10 s");
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static void awaitLease(String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (redis.command("GET", "rdv:id:" + id).equals("$-1")) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("lease of " + id + " not re-asserted within 10 s");
-            }
-            Thread.sleep(20);
-        }
     }
 }

@@ -12,11 +12,11 @@ import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.PeerSession;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.signaling.SignalError;
+import dev.rendezvous.support.Await;
 import dev.rendezvous.support.FakeSession;
 import dev.rendezvous.support.RedisServer;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,7 +145,7 @@ class RedisRelayTest {
         claim(two, remote);
 
         redis.kill();
-        awaitTrue(() -> !one.ready() && !two.ready(), "nodes notice the outage");
+        Await.until(() -> !one.ready() && !two.ready(), "nodes notice the outage");
 
         one.forward(a, new PeerId("B"), payload("{\"to\":\"B\"}"));
         assertThat(b.nextMessage()).isEqualTo("{\"to\":\"B\"}");
@@ -159,8 +158,8 @@ class RedisRelayTest {
         assertThat(one.localSessionCount()).isEqualTo(2);
 
         redis.startAgain();
-        awaitTrue(() -> one.ready() && two.ready(), "nodes reconnect");
-        awaitTrue(() -> redisHas("rdv:id:A") && redisHas("rdv:id:B") && redisHas("rdv:id:R"),
+        Await.until(() -> one.ready() && two.ready(), "nodes reconnect");
+        Await.until(() -> redisHas("rdv:id:A") && redisHas("rdv:id:B") && redisHas("rdv:id:R"),
                 "leases re-asserted");
 
         assertThat(claim(two, new FakeSession("A"))).isEqualTo(ClaimResult.TAKEN);
@@ -184,11 +183,11 @@ class RedisRelayTest {
             redis.startAgain();
             long restarted = System.nanoTime();
 
-            awaitTrue(() -> redisHas("rdv:id:kept"), "lease re-asserted");
+            Await.until(() -> redisHas("rdv:id:kept"), "lease re-asserted");
             Duration took = Duration.ofNanos(System.nanoTime() - restarted);
             assertThat(took).as("well before the next round, 10 s after the start").isLessThan(Duration.ofSeconds(5));
             // Node one reconnects on its own schedule; until then it refuses every claim (1013).
-            awaitTrue(one::ready, "node one reconnects");
+            Await.until(one::ready, "node one reconnects");
             assertThat(claim(one, new FakeSession("kept"))).isEqualTo(ClaimResult.TAKEN);
         } finally {
             patient.close();
@@ -202,13 +201,10 @@ class RedisRelayTest {
      */
     @Test
     void aRenewalRoundThatRacesAReleaseDoesNotBringTheLeaseBack() throws Exception {
-        ClusterSettings settings = new ClusterSettings(redis.uri(), new NodeId("racer"), Duration.ofSeconds(30),
-                Duration.ofSeconds(2), 1000);
+        ClusterSettings settings = keeperSettings("racer");
         try (RedisLink link = RedisLink.open(settings)) {
             IdDirectory directory = new IdDirectory(link.commands(), settings.leaseTtl());
-            Lease lease = new Lease(new FakeSession("raced"), ClusterKeys.idKey(new PeerId("raced")),
-                    "racer/token-1".getBytes(StandardCharsets.UTF_8));
-            assertThat(directory.acquire(lease.key(), lease.token()).toCompletableFuture().join()).isTrue();
+            Lease lease = acquired(directory, settings.node(), "raced");
             Map<PeerId, Lease> leases = new ConcurrentHashMap<>() {
                 @Override
                 public Collection<Lease> values() {
@@ -223,7 +219,7 @@ class RedisRelayTest {
             LeaseKeeper keeper = new LeaseKeeper(leases, directory, Duration.ofSeconds(10), settings.node());
             try {
                 keeper.renewNow().get(5, TimeUnit.SECONDS);
-                awaitTrue(() -> !redisHas("rdv:id:raced"), "the released lease stays released");
+                Await.until(() -> !redisHas("rdv:id:raced"), "the released lease stays released");
             } finally {
                 keeper.close();
             }
@@ -237,22 +233,19 @@ class RedisRelayTest {
      */
     @Test
     void stoppingTheKeeperWaitsForARoundBeingSent() throws Exception {
-        ClusterSettings settings = new ClusterSettings(redis.uri(), new NodeId("closer"), Duration.ofSeconds(30),
-                Duration.ofSeconds(2), 1000);
+        ClusterSettings settings = keeperSettings("closer");
         try (RedisLink link = RedisLink.open(settings)) {
             CountDownLatch sending = new CountDownLatch(1);
             CountDownLatch letGo = new CountDownLatch(1);
             IdDirectory directory = new IdDirectory(holdingRenewals(link.commands(), sending, letGo), settings.leaseTtl());
-            Lease lease = new Lease(new FakeSession("closing"), ClusterKeys.idKey(new PeerId("closing")),
-                    "closer/token-1".getBytes(StandardCharsets.UTF_8));
-            assertThat(directory.acquire(lease.key(), lease.token()).toCompletableFuture().join()).isTrue();
+            Lease lease = acquired(directory, settings.node(), "closing");
             LeaseKeeper keeper = new LeaseKeeper(new ConcurrentHashMap<>(Map.of(lease.session().id(), lease)),
                     directory, Duration.ofSeconds(10), settings.node(), () -> { }, Duration.ofMinutes(1));
             keeper.renewNow();
             assertThat(sending.await(5, TimeUnit.SECONDS)).as("a round is being sent").isTrue();
 
             CompletableFuture<Void> stopped = CompletableFuture.runAsync(keeper::close);
-            awaitTrue(keeper::closing, "close() has begun");
+            Await.until(keeper::closing, "close() has begun");
             assertThatThrownBy(() -> stopped.get(300, TimeUnit.MILLISECONDS))
                     .as("close() returned while a round was being sent").isInstanceOf(TimeoutException.class);
             letGo.countDown();
@@ -261,6 +254,19 @@ class RedisRelayTest {
             directory.releaseAll(List.of(lease)).toCompletableFuture().get(5, TimeUnit.SECONDS);
             assertThat(redisHas("rdv:id:closing")).as("renewed after the release").isFalse();
         }
+    }
+
+    /** For tests that drive a {@link LeaseKeeper} by hand: a TTL long enough that no round runs by itself. */
+    private static ClusterSettings keeperSettings(String node) {
+        return new ClusterSettings(redis.uri(), new NodeId(node), Duration.ofSeconds(30), Duration.ofSeconds(2), 1000);
+    }
+
+    /** A lease on {@code id}, taken in Redis for {@code node}. */
+    private static Lease acquired(IdDirectory directory, NodeId node, String id) {
+        Lease lease = new Lease(new FakeSession(id), ClusterKeys.idKey(new PeerId(id)),
+                (node.value() + "/token-1").getBytes(StandardCharsets.UTF_8));
+        assertThat(directory.acquire(lease.key(), lease.token()).toCompletableFuture().join()).isTrue();
+        return lease;
     }
 
     /** The commands, except that a renewal script waits for {@code letGo} on the sending thread. */
@@ -310,14 +316,14 @@ class RedisRelayTest {
         assertThat(one.ready()).isTrue();
         assertThat(redis.command("ACL", "SETUSER", "default", "resetchannels")).isEqualTo("+OK");
         try {
-            awaitTrue(() -> pubsubClients() == 0 && clientsNamed("rendezvous-one") == 2,
+            Await.until(() -> pubsubClients() == 0 && clientsNamed("rendezvous-one") == 2,
                     "node one's pub/sub connection dropped and back, unsubscribed");
             assertThat(one.ready()).isFalse();
         } finally {
             redis.command("ACL", "SETUSER", "default", "allchannels");
         }
         // Lettuce re-subscribes only once, after the reconnect; the node keeps trying by itself.
-        awaitTrue(one::ready, "node one subscribed again");
+        Await.until(one::ready, "node one subscribed again");
     }
 
     /** A hung Redis keeps the connections open; readiness must still turn 503, and back when it answers. */
@@ -326,11 +332,11 @@ class RedisRelayTest {
         assertThat(one.ready()).isTrue();
         redis.pause();
         try {
-            awaitTrue(() -> !one.ready(), "node unready while redis is frozen");
+            Await.until(() -> !one.ready(), "node unready while redis is frozen");
         } finally {
             redis.resume();
         }
-        awaitTrue(() -> one.ready(), "node ready again");
+        Await.until(() -> one.ready(), "node ready again");
     }
 
     /**
@@ -373,22 +379,13 @@ class RedisRelayTest {
     }
 
     /** Connections that named themselves {@code name} (CLIENT SETNAME). */
-    private static int clientsNamed(String name) {
-        try {
-            return (int) redis.command("CLIENT", "LIST").lines().filter(line -> line.contains(" name=" + name + " "))
-                    .count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static int clientsNamed(String name) throws IOException {
+        return (int) redis.command("CLIENT", "LIST").lines().filter(line -> line.contains(" name=" + name + " ")).count();
     }
 
     /** Connections subscribed to a channel. */
-    private static int pubsubClients() {
-        try {
-            return (int) redis.command("CLIENT", "LIST", "TYPE", "pubsub").lines().filter(line -> !line.isBlank()).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static int pubsubClients() throws IOException {
+        return (int) redis.command("CLIENT", "LIST", "TYPE", "pubsub").lines().filter(line -> !line.isBlank()).count();
     }
 
     private static boolean redisHas(String key) {
@@ -396,16 +393,6 @@ class RedisRelayTest {
             return !redis.command("GET", key).equals("$-1");
         } catch (Exception e) {
             return false;
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
         }
     }
 
