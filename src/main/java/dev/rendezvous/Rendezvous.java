@@ -1,6 +1,8 @@
 package dev.rendezvous;
 
+import dev.rendezvous.cli.Actions;
 import dev.rendezvous.cli.RendezvousCommand;
+import dev.rendezvous.cli.TokenRequest;
 import dev.rendezvous.cluster.ClusterSettings;
 import dev.rendezvous.cluster.RedisRelay;
 import dev.rendezvous.config.ServerConfig;
@@ -9,6 +11,8 @@ import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.transport.DemoPage;
 import dev.rendezvous.transport.HttpEndpoint;
 import dev.rendezvous.transport.RendezvousServer;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -101,8 +105,27 @@ public final class Rendezvous implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        int exit = RendezvousCommand.commandLine(Rendezvous::runUntilSignalled).execute(args);
-        System.exit(exit);
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(RendezvousCommand.run(args, System.getenv(), new NodeActions(), out, err));
+    }
+
+    /** What the command line's commands do. */
+    private static final class NodeActions implements Actions {
+
+        @Override
+        public int serve(ServerConfig config) {
+            return runUntilSignalled(config);
+        }
+
+        @Override
+        public void check(ServerConfig config) {
+        }
+
+        @Override
+        public void mintToken(ServerConfig config, TokenRequest request, PrintWriter out) {
+            throw new IllegalArgumentException("minting grants is not built yet");
+        }
     }
 
     /**

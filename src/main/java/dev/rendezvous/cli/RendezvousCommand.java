@@ -1,138 +1,209 @@
 package dev.rendezvous.cli;
 
 import dev.rendezvous.config.ServerConfig;
-import dev.rendezvous.signaling.FromCheck;
-import java.net.URI;
-import java.time.Duration;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The command line: flags (each also readable from a {@code RENDEZVOUS_*} environment variable)
- * into a {@link ServerConfig}. No logic beyond that; {@code run} is handed the result.
+ * The command line. Every option can also be set as a {@code RENDEZVOUS_*} environment variable
+ * and as a key of the {@code --config} file; flag > environment > file > default
+ * ({@link ConfigSources}). No logic beyond reading settings: {@link Actions} is handed the result.
  */
 @Command(name = "rendezvous", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
+        customSynopsis = {"rendezvous [OPTIONS]", "rendezvous [OPTIONS] (token | check-config | print-config)"},
         description = "WebRTC signaling relay: binds WebSockets at /websocket/?finger=<ID> to IDs and "
-                + "forwards JSON messages to the socket named in 'to'.")
+                + "forwards JSON messages to the socket named in 'to'.",
+        footer = {"", "Every option can also be set as RENDEZVOUS_<OPTION> (--max-message-bytes: "
+                + "RENDEZVOUS_MAX_MESSAGE_BYTES) or as a key of the --config file (max-message-bytes = 65536). "
+                + "Precedence: flag > environment > file > default. Durations: 250ms, 20s, 5m, 1h, PT20S or "
+                + "bare seconds."})
 public final class RendezvousCommand implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "${env:RENDEZVOUS_HOST:-0.0.0.0}",
-            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-    String host;
+    @Mixin
+    ServerOptions server;
 
-    @Option(names = "--port", defaultValue = "${env:RENDEZVOUS_PORT:-8080}",
-            description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Mixin
+    ClusterOptions cluster;
 
-    @Option(names = "--io-threads", defaultValue = "${env:RENDEZVOUS_IO_THREADS:-0}",
-            description = "Event-loop threads; 0 = one per core (default: ${DEFAULT-VALUE}).")
-    int ioThreads;
+    @Mixin
+    AccessOptions access;
 
-    @Option(names = "--from-check", defaultValue = "${env:RENDEZVOUS_FROM_CHECK:-reject}",
-            converter = FromCheckConverter.class,
-            description = "reject: drop messages whose 'from' is not the sender's ID and answer "
-                    + "from-mismatch; off: forward them (default: ${DEFAULT-VALUE}).")
-    FromCheck fromCheck;
+    @Mixin
+    AuthOptions auth;
 
-    @Option(names = "--max-message-bytes", defaultValue = "${env:RENDEZVOUS_MAX_MESSAGE_BYTES:-65536}",
-            description = "Largest text message accepted; larger closes with 1009 (default: ${DEFAULT-VALUE}).")
-    int maxMessageBytes;
+    @Mixin
+    EdgeOptions edge;
 
-    @Option(names = "--max-outbound-bytes", defaultValue = "${env:RENDEZVOUS_MAX_OUTBOUND_BYTES:-1048576}",
-            description = "Bytes queued for one socket before it is closed with 1013 as too slow "
-                    + "(default: ${DEFAULT-VALUE}).")
-    int maxOutboundBytes;
+    @Mixin
+    OperationsOptions operations;
 
-    @Option(names = "--ping-interval", defaultValue = "${env:RENDEZVOUS_PING_INTERVAL:-20s}",
-            converter = DurationConverter.class,
-            description = "How often the server pings each socket (default: ${DEFAULT-VALUE}).")
-    Duration pingInterval;
-
-    @Option(names = "--idle-timeout", defaultValue = "${env:RENDEZVOUS_IDLE_TIMEOUT:-60s}",
-            converter = DurationConverter.class,
-            description = "Close a socket (4408) after this long without any frame or pong "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Duration idleTimeout;
-
-    @Option(names = "--handshake-timeout", defaultValue = "${env:RENDEZVOUS_HANDSHAKE_TIMEOUT:-10s}",
-            converter = DurationConverter.class,
-            description = "Close connections that have not completed an HTTP request or WebSocket "
-                    + "upgrade in this time (default: ${DEFAULT-VALUE}).")
-    Duration handshakeTimeout;
-
-    @Option(names = "--shutdown-grace", defaultValue = "${env:RENDEZVOUS_SHUTDOWN_GRACE:-10s}",
-            converter = DurationConverter.class,
-            description = "On SIGTERM, how long to wait for sockets to close before exiting "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Duration shutdownGrace;
-
-    @Option(names = "--ice-servers", defaultValue = "${env:RENDEZVOUS_ICE_SERVERS:-[]}",
-            description = "JSON array of RTCIceServer objects for the demo page (default: ${DEFAULT-VALUE}).")
-    String iceServers;
-
-    @Option(names = "--redis", defaultValue = "${env:RENDEZVOUS_REDIS}",
-            description = "redis://host:port[/db]: join a cluster sharing one ID space. "
-                    + "Without it the node runs alone, in memory.")
-    URI redis;
-
-    @Option(names = "--node-id", defaultValue = "${env:RENDEZVOUS_NODE_ID}",
-            description = "This node's name in a cluster (default: random).")
-    String nodeId;
-
-    @Option(names = "--lease-ttl", defaultValue = "${env:RENDEZVOUS_LEASE_TTL:-15s}",
-            converter = DurationConverter.class,
-            description = "Cluster mode: how long a node's ID leases outlive it if it dies "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Duration leaseTtl;
+    @Option(names = "--config", scope = ScopeType.INHERIT,
+            description = "A file of key = value lines, keys named like the long options (port = 8080).")
+    Path configFile;
 
     @Spec
     CommandSpec spec;
 
-    private final Function<ServerConfig, Integer> run;
+    private final Actions actions;
+    private final ConfigSources sources;
+
+    private RendezvousCommand(Actions actions, ConfigSources sources) {
+        this.actions = actions;
+        this.sources = sources;
+    }
 
     /**
-     * The command line that {@code main} executes: a bad flag prints one line and a hint, not the
-     * whole usage text, which would bury the reason in a supervisor's log.
+     * Runs the command line as {@code main} does: reads the config file that {@code --config} or
+     * {@code RENDEZVOUS_CONFIG} names, refuses unknown variables and keys, then executes. A bad
+     * setting prints one line and exits 2, never the whole usage text, which would bury the reason
+     * in a supervisor's log.
      */
-    public static CommandLine commandLine(Function<ServerConfig, Integer> run) {
-        CommandLine cli = new CommandLine(new RendezvousCommand(run));
-        cli.setParameterExceptionHandler((e, args) -> {
+    public static int run(String[] args, Map<String, String> environment, Actions actions, PrintWriter out,
+            PrintWriter err) {
+        CommandLine cli;
+        try {
+            cli = commandLine(args, environment, actions);
+        } catch (IllegalArgumentException e) {
+            err.println("rendezvous: " + e.getMessage() + " (see --help)");
+            err.flush();
+            return 2;
+        }
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args);
+    }
+
+    /** The command line with its sources read; throws {@link IllegalArgumentException} for a bad file or name. */
+    static CommandLine commandLine(String[] args, Map<String, String> environment, Actions actions) {
+        Path file = configPath(args, environment);
+        ConfigSources sources = new ConfigSources(environment, file == null ? null : ConfigFile.read(file));
+        CommandLine cli = new CommandLine(new RendezvousCommand(actions, sources));
+        cli.addSubcommand(new TokenCommand());
+        cli.addSubcommand(new CheckConfigCommand());
+        cli.addSubcommand(new PrintConfigCommand());
+        cli.setDefaultValueProvider(sources);
+        cli.setParameterExceptionHandler((e, failedArgs) -> {
             CommandLine command = e.getCommandLine();
             command.getErr().println("rendezvous: " + e.getMessage() + " (see --help)");
+            command.getErr().flush();
             return command.getCommandSpec().exitCodeOnInvalidInput();
         });
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                command.getErr().println("rendezvous: " + e.getMessage());
+                command.getErr().flush();
+                return command.getCommandSpec().exitCodeOnInvalidInput();
+            }
+            throw e;
+        });
+        OptionHelp.install(cli);
+        Set<String> keys = settings(cli.getCommandSpec()).stream().map(ConfigSources::key).collect(Collectors.toSet());
+        sources.answerOnly(keys);
+        String unknown = sources.unknownName(keys);
+        if (unknown != null) {
+            throw new IllegalArgumentException(unknown);
+        }
         return cli;
     }
 
-    public RendezvousCommand(Function<ServerConfig, Integer> run) {
-        this.run = run;
+    /** {@code --config FILE} or {@code --config=FILE} from the arguments, else {@code RENDEZVOUS_CONFIG}. */
+    private static Path configPath(String[] args, Map<String, String> environment) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--")) {
+                break;
+            }
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                return Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--config=")) {
+                return Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        String variable = environment.get(ConfigSources.variable("config"));
+        return variable == null || variable.isEmpty() ? null : Path.of(variable);
     }
 
-    public ServerConfig toConfig() {
-        return ServerConfig.builder()
-                .host(host).port(port).ioThreads(ioThreads).fromCheck(fromCheck)
-                .maxMessageBytes(maxMessageBytes).maxOutboundBytes(maxOutboundBytes)
-                .pingInterval(pingInterval).idleTimeout(idleTimeout)
-                .handshakeTimeout(handshakeTimeout).shutdownGrace(shutdownGrace)
-                .iceServers(iceServers).redis(redis).nodeId(nodeId).leaseTtl(leaseTtl)
-                .build();
+    /** Every option that is a setting: all but --help, --version and --config itself. */
+    static List<OptionSpec> settings(CommandSpec command) {
+        return command.options().stream()
+                .filter(o -> !o.usageHelp() && !o.versionHelp() && !ConfigSources.key(o).equals("config"))
+                .toList();
+    }
+
+    Actions actions() {
+        return actions;
+    }
+
+    /** The validated configuration; {@code command} is the command that matched (this one or a subcommand). */
+    ServerConfig configFor(CommandSpec command) {
+        try {
+            ServerConfig.Builder config = ServerConfig.builder();
+            for (Options group : List.<Options>of(server, cluster, access, auth, edge, operations)) {
+                group.applyTo(config);
+            }
+            return config.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /** Secrets are options whose name ends in -secret or -token. */
+    static boolean isSecret(OptionSpec option) {
+        String key = ConfigSources.key(option);
+        return key.endsWith("-secret") || key.endsWith("-token");
+    }
+
+    /** The effective value as print-config shows it. */
+    String shown(OptionSpec option, CommandSpec command) {
+        Object value = option.getValue();
+        if (value == null || value instanceof Collection<?> list && list.isEmpty()) {
+            return "";
+        }
+        if (isSecret(option)) {
+            return "****";
+        }
+        if (value instanceof Collection<?> list) {
+            return list.stream().map(String::valueOf).collect(Collectors.joining(","));
+        }
+        if (value instanceof Boolean on) {
+            return on ? "on" : "off";
+        }
+        if (value instanceof Enum<?> constant) {
+            return constant.name().toLowerCase(java.util.Locale.ROOT);
+        }
+        return String.valueOf(value);
+    }
+
+    /** flag, env VARIABLE, file PATH:LINE or default. */
+    String sourceOf(OptionSpec option, CommandSpec command) {
+        for (CommandSpec matched : Set.of(command, spec)) {
+            CommandLine.ParseResult parsed = matched.commandLine().getParseResult();
+            if (parsed != null && parsed.hasMatchedOption(option.longestName())) {
+                return "flag";
+            }
+        }
+        String source = sources.sourceOf(ConfigSources.key(option));
+        return source == null ? "default" : source;
     }
 
     @Override
     public Integer call() {
-        ServerConfig config;
-        try {
-            config = toConfig();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-        return run.apply(config);
+        return actions.serve(configFor(spec));
     }
 }

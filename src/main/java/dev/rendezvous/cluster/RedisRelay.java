@@ -2,6 +2,7 @@ package dev.rendezvous.cluster;
 
 import dev.rendezvous.signaling.ClaimResult;
 import dev.rendezvous.signaling.DeliveryResult;
+import dev.rendezvous.signaling.Forwarded;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.Payload;
 import dev.rendezvous.signaling.PeerId;
@@ -139,21 +140,23 @@ public final class RedisRelay implements Relay {
     }
 
     @Override
-    public void forward(PeerSession sender, PeerId recipient, Payload payload) {
+    public Forwarded forward(PeerSession sender, PeerId recipient, Payload payload) {
         PeerSession here = local.find(recipient);
         if (here != null) {
             DeliveryResult result = here.deliver(payload);
             if (result != DeliveryResult.QUEUED) {
                 sender.sendError(SignalError.peerUnavailable(recipient.value(), LocalRelay.undeliverable(result)));
+                return Forwarded.REFUSED;
             }
-            return;
+            return Forwarded.LOCAL;
         }
         if (closed) {
             sender.sendError(SignalError.clusterUnavailable(recipient.value(), "this node is leaving the cluster"));
-            return;
+            return Forwarded.REFUSED;
         }
         byte[] frame = ClusterEnvelope.message(self, recipient, sender.id(), payload);
         routes.send(new RemoteRoutes.Outbound(sender, recipient, frame));
+        return Forwarded.REMOTE;
     }
 
     @Override

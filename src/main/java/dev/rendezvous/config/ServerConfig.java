@@ -16,6 +16,13 @@ import java.util.regex.Pattern;
  * @param redis       Redis URI for cluster mode; null runs a single node in memory
  * @param nodeId      this node's name in the cluster; null picks a random one
  * @param leaseTtl    how long a cluster ID lease outlives a node that stopped renewing it
+ * @param access      origins, trusted proxies and abuse limits, decided before an upgrade
+ * @param auth        signed grants; {@link AuthConfig#NONE} admits every socket
+ * @param tls         TLS on the node's port, or {@link TlsConfig#NONE}
+ * @param turn        TURN credentials for {@code /ice-servers}, or {@link TurnConfig#NONE}
+ * @param admin       the admin port, {@code /metrics} and {@code /stats}
+ * @param log         log format and level
+ * @param mailbox     messages held for IDs about to connect, or {@link MailboxConfig#OFF}
  */
 public record ServerConfig(
         String host,
@@ -31,7 +38,14 @@ public record ServerConfig(
         String iceServers,
         URI redis,
         String nodeId,
-        Duration leaseTtl) {
+        Duration leaseTtl,
+        AccessConfig access,
+        AuthConfig auth,
+        TlsConfig tls,
+        TurnConfig turn,
+        AdminConfig admin,
+        LogConfig log,
+        MailboxConfig mailbox) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -42,6 +56,13 @@ public record ServerConfig(
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(fromCheck, "fromCheck");
         Objects.requireNonNull(iceServers, "iceServers");
+        Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(turn, "turn");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(mailbox, "mailbox");
         checkRange("port", port, 0, 65535);
         checkRange("ioThreads", ioThreads, 0, 1024);
         checkRange("maxMessageBytes", maxMessageBytes, 16, 16 * 1024 * 1024);
@@ -87,7 +108,8 @@ public record ServerConfig(
                 .maxMessageBytes(maxMessageBytes).maxOutboundBytes(maxOutboundBytes)
                 .pingInterval(pingInterval).idleTimeout(idleTimeout)
                 .handshakeTimeout(handshakeTimeout).shutdownGrace(shutdownGrace)
-                .iceServers(iceServers).redis(redis).nodeId(nodeId).leaseTtl(leaseTtl);
+                .iceServers(iceServers).redis(redis).nodeId(nodeId).leaseTtl(leaseTtl)
+                .access(access).auth(auth).tls(tls).turn(turn).admin(admin).log(log).mailbox(mailbox);
     }
 
     public boolean clustered() {
@@ -123,6 +145,13 @@ public record ServerConfig(
         private URI redis;
         private String nodeId;
         private Duration leaseTtl = Duration.ofSeconds(15);
+        private AccessConfig access = AccessConfig.DEFAULT;
+        private AuthConfig auth = AuthConfig.NONE;
+        private TlsConfig tls = TlsConfig.NONE;
+        private TurnConfig turn = TurnConfig.NONE;
+        private AdminConfig admin = AdminConfig.DEFAULT;
+        private LogConfig log = LogConfig.DEFAULT;
+        private MailboxConfig mailbox = MailboxConfig.OFF;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -138,11 +167,19 @@ public record ServerConfig(
         public Builder redis(URI v) { redis = v; return this; }
         public Builder nodeId(String v) { nodeId = v; return this; }
         public Builder leaseTtl(Duration v) { leaseTtl = v; return this; }
+        public Builder access(AccessConfig v) { access = v; return this; }
+        public Builder limits(LimitsConfig v) { access = access.withLimits(v); return this; }
+        public Builder auth(AuthConfig v) { auth = v; return this; }
+        public Builder tls(TlsConfig v) { tls = v; return this; }
+        public Builder turn(TurnConfig v) { turn = v; return this; }
+        public Builder admin(AdminConfig v) { admin = v; return this; }
+        public Builder log(LogConfig v) { log = v; return this; }
+        public Builder mailbox(MailboxConfig v) { mailbox = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, ioThreads, fromCheck, maxMessageBytes, maxOutboundBytes,
                     pingInterval, idleTimeout, handshakeTimeout, shutdownGrace, iceServers, redis, nodeId,
-                    leaseTtl);
+                    leaseTtl, access, auth, tls, turn, admin, log, mailbox);
         }
     }
 }

@@ -12,6 +12,8 @@ public enum CloseReason {
     PROTOCOL_ERROR(1002, "protocol error", false),
     UNSUPPORTED_DATA(1003, "binary frames not supported", false),
     INVALID_PAYLOAD(1007, "invalid utf-8", false),
+    /** The socket kept sending over its message rate ({@code --message-rate}). */
+    RATE_LIMIT(1008, "rate limit", false),
     MESSAGE_TOO_BIG(1009, "message too big", false),
     INTERNAL_ERROR(1011, "internal error", true),
     /** The socket's outbound queue hit its bound: the client reads too slowly. */
@@ -19,9 +21,19 @@ public enum CloseReason {
     /** Cluster mode: the shared ID directory cannot be reached, so the ID cannot be claimed now. */
     DIRECTORY_UNAVAILABLE(1013, "id directory unavailable", true),
     /** Nothing (frame or pong) arrived for the idle timeout. */
+    /** Grants are on and the upgrade carried none. */
+    TOKEN_MISSING(4401, "token missing", false),
+    /** The grant's signature, algorithm, format or claims are wrong. */
+    TOKEN_INVALID(4401, "token invalid", false),
+    /** The grant's {@code exp} has passed (beyond the clock leeway). */
+    TOKEN_EXPIRED(4401, "token expired", false),
+    /** The grant is valid but names another ID. */
+    TOKEN_FOR_ANOTHER_ID(4401, "token for another id", false),
     IDLE_TIMEOUT(4408, "idle timeout", true),
     /** Another open socket holds the requested ID. */
-    ID_TAKEN(4409, "id taken", false);
+    ID_TAKEN(4409, "id taken", false),
+    /** A newer socket presented this socket's session key (or a grant for its ID) and holds the ID now. */
+    REPLACED(4410, "replaced", false);
 
     private final int code;
     private final String reason;

@@ -17,7 +17,15 @@ public enum ErrorCode {
      * Cluster mode: {@code to} is not on this node and the other nodes cannot be reached because
      * Redis is down. Retrying later can help; the frame carries {@code "peer"}.
      */
-    CLUSTER_UNAVAILABLE("cluster-unavailable");
+    CLUSTER_UNAVAILABLE("cluster-unavailable"),
+    /** The sender's grant names the peers it may signal ({@code peers} claim) and {@code to} is not one. */
+    NOT_ALLOWED("not-allowed"),
+    /** The sender is over its message rate ({@code --message-rate}); the message was not forwarded. */
+    RATE_LIMITED("rate-limited"),
+    /** Mailbox: a message held for an ID that did not connect within {@code --mailbox-ttl}. */
+    EXPIRED("expired"),
+    /** Mailbox: the recipient's or the node's mailbox bound is reached; the message was not held. */
+    MAILBOX_FULL("mailbox-full");
 
     private final String wireName;
 

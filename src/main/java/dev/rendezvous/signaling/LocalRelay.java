@@ -24,16 +24,18 @@ public final class LocalRelay implements Relay {
     }
 
     @Override
-    public void forward(PeerSession sender, PeerId recipient, Payload payload) {
+    public Forwarded forward(PeerSession sender, PeerId recipient, Payload payload) {
         PeerSession session = registry.find(recipient);
         if (session == null) {
             sender.sendError(SignalError.peerUnavailable(recipient.value(), "nobody is connected as that id"));
-            return;
+            return Forwarded.REFUSED;
         }
         DeliveryResult result = session.deliver(payload);
         if (result != DeliveryResult.QUEUED) {
             sender.sendError(SignalError.peerUnavailable(recipient.value(), undeliverable(result)));
+            return Forwarded.REFUSED;
         }
+        return Forwarded.LOCAL;
     }
 
     /** The error detail for a recipient that exists but cannot take the message. */

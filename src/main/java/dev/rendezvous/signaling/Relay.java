@@ -18,7 +18,7 @@ public interface Relay extends AutoCloseable {
      * Hands {@code payload} to the session bound to {@code recipient}, or tells {@code sender} why
      * not. Never blocks; {@code payload} stays owned by the caller.
      */
-    void forward(PeerSession sender, PeerId recipient, Payload payload);
+    Forwarded forward(PeerSession sender, PeerId recipient, Payload payload);
 
     /** Number of sessions bound on this node. */
     int localSessionCount();

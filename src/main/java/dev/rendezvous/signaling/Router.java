@@ -14,17 +14,17 @@ public final class Router {
         this.fromCheck = fromCheck;
     }
 
-    public void route(PeerSession sender, EnvelopeHeader header, Payload payload) {
+    public Forwarded route(PeerSession sender, EnvelopeHeader header, Payload payload) {
         if (fromCheck == FromCheck.REJECT && !header.isConsistentWith(sender.id())) {
             sender.sendError(SignalError.of(ErrorCode.FROM_MISMATCH, "from is not your own id"));
-            return;
+            return Forwarded.REFUSED;
         }
         PeerId recipient = header.recipient();
         if (recipient == null) {
             sender.sendError(SignalError.peerUnavailable(abbreviate(header.to()), "not a valid id"));
-            return;
+            return Forwarded.REFUSED;
         }
-        relay.forward(sender, recipient, payload);
+        return relay.forward(sender, recipient, payload);
     }
 
     /** An invalid {@code to} may be as long as a whole message; echo only as much as an ID can be. */

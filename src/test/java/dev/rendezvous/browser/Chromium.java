@@ -22,8 +22,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 final class Chromium {
 
-    static final Path BROWSER = Path.of(System.getenv().getOrDefault("RENDEZVOUS_CHROMIUM", "/usr/bin/chromium"));
-    static final Path DRIVER = Path.of(System.getenv().getOrDefault("RENDEZVOUS_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    static final Path BROWSER = Path.of(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
+    static final Path DRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver"));
 
     /** Loopback candidates gathered and not hidden behind mDNS; fake devices, no prompts; nothing phones home. */
     private static final List<String> FLAGS = List.of(

@@ -6,6 +6,7 @@ import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.ClaimResult;
 import dev.rendezvous.signaling.FromCheck;
+import dev.rendezvous.signaling.Forwarded;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.Payload;
 import dev.rendezvous.signaling.PeerId;
@@ -80,8 +81,8 @@ class ReadinessEndpointTest {
             }
 
             @Override
-            public void forward(PeerSession sender, PeerId recipient, Payload payload) {
-                local.forward(sender, recipient, payload);
+            public Forwarded forward(PeerSession sender, PeerId recipient, Payload payload) {
+                return local.forward(sender, recipient, payload);
             }
 
             @Override
