@@ -30,6 +30,7 @@ class PackageDependenciesTest {
             "signaling", List.of(),
             "protocol", List.of("dev.rendezvous.signaling", "com.fasterxml.jackson.core"),
             "cluster", List.of("dev.rendezvous.signaling", "dev.rendezvous.config", "io.lettuce", "org.slf4j"),
+            "admission", List.of("dev.rendezvous.signaling", "dev.rendezvous.config", "com.nimbusds", "org.slf4j"),
             "transport", List.of("dev.rendezvous.signaling", "dev.rendezvous.protocol", "dev.rendezvous.config",
                     "io.netty", "org.slf4j"));
 
