@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class NodeProcess implements AutoCloseable {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on /127\\.0\\.0\\.1:(\\d+)");
+    /** The start line in either log format (JSON escapes the slash). */
+    private static final Pattern LISTENING = Pattern.compile("listening on \\\\?/127\\.0\\.0\\.1:(\\d+)");
 
     /** What a node that was expected to stop on its own said and returned. */
     public record Exit(int code, String output) {
