@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tarball from scripts/package, built once for the class (jlink takes a while) from the jar
- * that mvn package made, and unpacked into an empty folder.
+ * The tarball from scripts/package ({@link PackageBuild}), unpacked into an empty folder: it runs
+ * without a JDK, reads its JVM options, and carries a runtime and a systemd unit that work.
  */
 class PackageIT {
 
@@ -34,13 +34,11 @@ class PackageIT {
     private static Path home;
 
     @BeforeAll
-    static void buildAndUnpack() throws Exception {
+    static void unpack() throws Exception {
         folder = Files.createTempDirectory("rendezvous-package-");
-        Path tarball = Path.of(run(folder.resolve("package.log"), 600, "scripts/package", "--no-build").strip()
-                .lines().reduce((first, second) -> second).orElseThrow());
-        assertThat(tarball.getFileName().toString()).matches("rendezvous-[^-]+-linux-x64\\.tar\\.gz");
         Path unpacked = Files.createDirectory(folder.resolve("unpacked"));
-        run(folder.resolve("tar.log"), 60, "tar", "-xzf", tarball.toAbsolutePath().toString(), "-C", unpacked.toString());
+        PackageBuild.run(folder.resolve("tar.log"), 60, Map.of(), "tar", "-xzf", PackageBuild.tarball().toString(),
+                "-C", unpacked.toString());
         try (Stream<Path> top = Files.list(unpacked)) {
             List<Path> entries = top.toList();
             assertThat(entries).as("one folder at the top of the tarball").hasSize(1);
@@ -67,7 +65,7 @@ class PackageIT {
         Process java = lookup.start();
         assertThat(java.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(java.exitValue()).as("java is not found on the PATH the node gets").isNotZero();
-        try (NodeProcess node = NodeProcess.startLauncher(home.resolve("bin/rendezvous"), NO_JDK)) {
+        try (NodeProcess node = NodeProcess.startLauncher(List.of(home.resolve("bin/rendezvous").toString()), NO_JDK)) {
             assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(node.pid()), "exe")))
                     .as("the JVM is the package's own").isEqualTo(home.resolve("runtime/bin/java").toRealPath());
             try (TestClient a = TestClient.connect(node.port(), "pkg-a");
@@ -87,7 +85,7 @@ class PackageIT {
         String shipped = Files.readString(options, StandardCharsets.UTF_8);
         assertThat(shipped).isEqualTo(Files.readString(Path.of("deploy/jvm.options"), StandardCharsets.UTF_8));
         Files.writeString(options, shipped + "-Xmx64m\n-XX:+PrintFlagsFinal\n", StandardCharsets.UTF_8);
-        try (NodeProcess node = NodeProcess.startLauncher(home.resolve("bin/rendezvous"),
+        try (NodeProcess node = NodeProcess.startLauncher(List.of(home.resolve("bin/rendezvous").toString()),
                 Map.of("PATH", "/nonexistent", "JAVA_OPTS", "-Xmx80m"))) {
             assertThat(node.output()).as("the file was read (PrintFlagsFinal), and JAVA_OPTS's heap won")
                     .containsPattern("size_t MaxHeapSize\\s+= 83886080 ");
@@ -103,7 +101,8 @@ class PackageIT {
         Path key = folder.resolve("probe-key.pem");
         certificate.writePem(cert, key);
         String classpath = Path.of("target/test-classes").toAbsolutePath() + ":" + home.resolve("lib/rendezvous.jar");
-        String output = run(folder.resolve("probe.log"), 60, home.resolve("runtime/bin/java").toString(),
+        String output = PackageBuild.run(folder.resolve("probe.log"), 60, Map.of(),
+                home.resolve("runtime/bin/java").toString(),
                 "-Dcom.sun.management.jmxremote.port=" + Ports.freeForRestarts(),
                 "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
                 "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
@@ -128,17 +127,5 @@ class PackageIT {
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).as("no warning either (unknown keys are only warned about)").isEmpty();
-    }
-
-    /** Runs a command to its end within {@code seconds}, expecting exit 0; returns its output. */
-    private static String run(Path log, long seconds, String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " still running after " + seconds + " s");
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("%s exits 0:%n%s", String.join(" ", command), output).isZero();
-        return output;
     }
 }

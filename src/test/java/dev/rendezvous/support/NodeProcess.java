@@ -89,12 +89,13 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a node through {@code launcher} (a packaged {@code bin/rendezvous}) with exactly
-     * {@code environment}, nothing inherited from the test's, and waits until it listens.
+     * Starts a node through {@code launcher} (a packaged {@code bin/rendezvous}, or a command that
+     * runs one in a container) with exactly {@code environment}, nothing inherited from the test's,
+     * and waits until it listens.
      */
-    public static NodeProcess startLauncher(Path launcher, Map<String, String> environment, String... args)
+    public static NodeProcess startLauncher(List<String> launcher, Map<String, String> environment, String... args)
             throws Exception {
-        NodeProcess node = new NodeProcess(nodeCommand(List.of(launcher.toString()), args), environment, false);
+        NodeProcess node = new NodeProcess(nodeCommand(launcher, args), environment, false);
         try {
             node.port = node.awaitListening(Duration.ofSeconds(30));
         } catch (RuntimeException | InterruptedException e) {
@@ -188,6 +189,8 @@ public final class NodeProcess implements AutoCloseable {
     @Override
     public void close() {
         try {
+            // A launcher that does not exec the JVM (a container runner) leaves it as a descendant.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             if (process.isAlive()) {
                 kill();
             }
