@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -43,7 +44,7 @@ class NginxIT {
         one = node("nginx-1");
         two = node("nginx-2");
         certificate = SelfSignedCertificate.create();
-        certDir = java.nio.file.Files.createTempDirectory("rendezvous-tls-");
+        certDir = Files.createTempDirectory("rendezvous-tls-");
         certificate.writePem(certDir.resolve("cert.pem"), certDir.resolve("key.pem"));
         nginx = Nginx.start(SITE, certDir.resolve("cert.pem"), certDir.resolve("key.pem"),
                 List.of(one.port(), two.port()));
@@ -66,9 +67,9 @@ class NginxIT {
             }
         }
         if (certDir != null) {
-            for (String name : List.of("cert.pem", "key.pem", "")) {
-                java.nio.file.Files.deleteIfExists(certDir.resolve(name));
-            }
+            Files.deleteIfExists(certDir.resolve("cert.pem"));
+            Files.deleteIfExists(certDir.resolve("key.pem"));
+            Files.deleteIfExists(certDir);
         }
     }
 
