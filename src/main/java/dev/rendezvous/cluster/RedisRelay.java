@@ -93,7 +93,7 @@ public final class RedisRelay implements Relay {
         if (closed) {
             return CompletableFuture.completedFuture(ClaimResult.UNAVAILABLE);
         }
-        if (local.claimNow(session) == ClaimResult.TAKEN) {
+        if (local.claimNow(session).result() == ClaimResult.TAKEN) {
             return CompletableFuture.completedFuture(ClaimResult.TAKEN);
         }
         Lease lease = new Lease(session, ClusterKeys.idKey(session.id()), tokens.next());
