@@ -99,6 +99,26 @@ public final class TestClient implements AutoCloseable {
                 + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
     }
 
+    /**
+     * Sends a message to the client's own ID and returns null when it comes back (the client holds
+     * its ID), or the close the server sent instead; bounded by {@link #WAIT}.
+     */
+    public Close echoOrClose(String id) throws Exception {
+        String probe = "{\"to\":\"" + id + "\",\"echo\":true}";
+        socket.sendText(probe, true).exceptionally(e -> null);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!closed.isDone() && System.nanoTime() < deadline) {
+            String echo = poll(Duration.ofMillis(20));
+            if (echo != null) {
+                if (!echo.equals(probe)) {
+                    throw new AssertionError("expected the probe back, got " + echo);
+                }
+                return null;
+            }
+        }
+        return awaitClose();
+    }
+
     public TestClient send(String text) {
         socket.sendText(text, true).join();
         return this;
