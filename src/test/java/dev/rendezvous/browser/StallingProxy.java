@@ -62,8 +62,9 @@ final class StallingProxy implements AutoCloseable {
      * it in the URL) reaches the node, and their upstream stays open.
      */
     void stallWebSockets(String finger) {
-        String prefix = "GET /websocket/?finger=" + finger + "&";
-        links.stream().filter(link -> link.requestLine.startsWith(prefix)).forEach(link -> link.stalled = true);
+        String prefix = "GET /websocket/?finger=" + finger;
+        links.stream().filter(link -> link.requestLine.startsWith(prefix + "&") || link.requestLine.startsWith(prefix + " "))
+                .forEach(link -> link.stalled = true);
     }
 
     private void acceptLoop() {
