@@ -69,6 +69,7 @@ function wire(signaling) {
   signaling.addEventListener('close', (event) => {
     logLine('•', 'closed', `${event.code} ${event.reason}`);
     if (event.code === 4409) {
+      endCall('your ID is in use', { notifyPeer: false });
       showNotice(`ID in use: someone else is already connected as “${signaling.id}”. Pick another ID.`, 'error', 'connection');
     } else if (event.code === 4410) {
       endCall('another tab took over this ID', { notifyPeer: false });
