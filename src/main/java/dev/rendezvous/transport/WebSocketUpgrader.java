@@ -103,20 +103,26 @@ final class WebSocketUpgrader {
         if (outcome.isDone()) {
             // The single-node claim is decided at once: bind, answer 101 and swap the pipeline in
             // one event-loop task, so no write from another loop can slip in between.
-            finish(ctx, handshaker, request, outcome.join());
+            finish(ctx, handshaker, request, outcome.handle((result, failure) -> orFailed(result, failure,
+                    finger.id(), channel)).join());
             return;
         }
         channel.config().setAutoRead(false);
         FullHttpRequest held = request.retain();
         outcome.whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
             try {
-                finish(ctx, handshaker, held, failure == null ? result
-                        : new Outcome(new WebSocketSession(finger.id(), channel, frames, System.nanoTime()),
-                                ClaimResult.UNAVAILABLE, null, failure));
+                finish(ctx, handshaker, held, orFailed(result, failure, finger.id(), channel));
             } finally {
                 held.release();
             }
         }));
+    }
+
+    /** A decision or claim that failed outright (a server bug or an unreachable directory) refuses with 1013. */
+    private Outcome orFailed(Outcome outcome, Throwable failure, PeerId id, Channel channel) {
+        return failure == null ? outcome
+                : new Outcome(new WebSocketSession(id, channel, frames, System.nanoTime()), ClaimResult.UNAVAILABLE,
+                        null, failure);
     }
 
     /** What the upgrade ends in: a claim's result, or a refused grant (then nothing is claimed). */
