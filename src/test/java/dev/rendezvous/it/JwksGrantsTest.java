@@ -45,6 +45,7 @@ class JwksGrantsTest {
     private final AtomicReference<JWKSet> served = new AtomicReference<>();
     private final AtomicInteger fetches = new AtomicInteger();
     private volatile boolean down;
+    private volatile java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(0);
     private Rendezvous node;
 
     @BeforeEach
@@ -52,6 +53,11 @@ class JwksGrantsTest {
         provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         provider.createContext("/.well-known/jwks.json", exchange -> {
             fetches.incrementAndGet();
+            try {
+                hold.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             byte[] body = served.get().toString(true).getBytes(StandardCharsets.UTF_8);
             if (down) {
                 exchange.sendResponseHeaders(503, -1);
@@ -77,7 +83,8 @@ class JwksGrantsTest {
 
     private void startNode() throws Exception {
         URI jwks = URI.create("http://127.0.0.1:" + provider.getAddress().getPort() + "/.well-known/jwks.json");
-        node = Rendezvous.start(TestServer.config().auth(new AuthConfig(List.of(), null, jwks, "https://idp.test",
+        // One event loop: a fetch that blocked it would stop every socket of the node.
+        node = Rendezvous.start(TestServer.config().ioThreads(1).auth(new AuthConfig(List.of(), null, jwks, "https://idp.test",
                 "rendezvous", "sub", Duration.ofSeconds(30))).build(), FAST);
     }
 
@@ -129,6 +136,39 @@ class JwksGrantsTest {
         served.set(new JWKSet(List.of(first.toPublicJWK(), second.toPublicJWK())));
         assertThat(outcome("carol", grant(second, "carol"))).as("an unknown kid makes the node fetch again").isNull();
         assertThat(outcome("dave", grant(first, "dave"))).isNull();
+    }
+
+    @Test
+    void aSlowProviderNeverStallsTheEventLoop() throws Exception {
+        RSAKey first = key("k1");
+        served.set(new JWKSet(first.toPublicJWK()));
+        startNode();
+        try (TestClient alice = TestClient.connect(TestClient.uri(node.port(), "alice", "token=" + grant(first, "alice")));
+             TestClient bob = TestClient.connect(TestClient.uri(node.port(), "bob", "token=" + grant(first, "bob")))) {
+            assertThat(alice.echoOrClose("alice")).isNull();
+            RSAKey second = key("k2");
+            served.set(new JWKSet(List.of(first.toPublicJWK(), second.toPublicJWK())));
+            hold = new java.util.concurrent.CountDownLatch(1);
+            int before = fetches.get();
+            java.util.concurrent.CompletableFuture<TestClient> waiting = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return TestClient.connect(TestClient.uri(node.port(), "carol", "token=" + grant(second, "carol")));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            Await.until(() -> fetches.get() > before, "carol's unknown kid makes the node ask the provider");
+            for (int n = 0; n < 5; n++) {
+                alice.send("{\"to\":\"bob\",\"n\":" + n + "}");
+                assertThat(bob.receive()).as("relayed while the provider keeps the fetch waiting")
+                        .isEqualTo("{\"to\":\"bob\",\"n\":" + n + "}");
+            }
+            hold.countDown();
+            try (TestClient carol = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                assertThat(carol.echoOrClose("carol")).isNull();
+            }
+        }
     }
 
     @Test
