@@ -9,6 +9,8 @@ import { RendezvousClient, validateId } from './rendezvous.js';
 const params = new URLSearchParams(location.search);
 const loopbackOnly = params.get('loopback') === '1';
 const ID_KEY = 'rendezvous.id';
+// The peer of a call that was up when this tab reloaded: called again as soon as we are back online.
+const REDIAL_KEY = 'rendezvous.redial';
 const LOG_LIMIT = 200;
 
 const $ = (id) => document.getElementById(id);
@@ -62,11 +64,18 @@ function wire(signaling) {
     opens++;
     if (ui.notice.dataset.kind === 'connection') hideNotice();
     logLine('•', 'connected', `as ${signaling.id}`);
+    redialAfterReload();
   });
   signaling.addEventListener('close', (event) => {
     logLine('•', 'closed', `${event.code} ${event.reason}`);
     if (event.code === 4409) {
+      endCall('your ID is in use', { notifyPeer: false });
       showNotice(`ID in use: someone else is already connected as “${signaling.id}”. Pick another ID.`, 'error', 'connection');
+    } else if (event.code === 4410) {
+      endCall('another tab took over this ID', { notifyPeer: false });
+      showNotice(`Another tab or device took over “${signaling.id}”: this page is offline. Reload it to take the ID back.`, 'warn', 'connection');
+    } else if (event.code === 4401) {
+      showNotice(`Signaling refused: ${event.reason}.`, 'error', 'connection');
     } else if (event.willReconnect) {
       showNotice(`Signaling connection lost (${event.reason}). Reconnecting in ${seconds(event.delayMs)}…`, 'warn', 'connection');
     } else {
@@ -94,7 +103,8 @@ function wire(signaling) {
 function renderStatus(signaling) {
   const labels = {
     idle: 'offline', connecting: 'connecting…', open: 'online',
-    reconnecting: 'reconnecting…', closed: signaling.lastClose?.code === 4409 ? 'ID in use' : 'offline',
+    reconnecting: 'reconnecting…',
+    closed: { 4409: 'ID in use', 4410: 'taken over', 4401: 'not allowed' }[signaling.lastClose?.code] ?? 'offline',
   };
   ui.status.textContent = labels[signaling.state];
   ui.status.dataset.state = signaling.state;
@@ -164,6 +174,11 @@ const handlers = {
     const peer = event.peer;
     if (!peer) return logLine('!', 'offer ignored', 'no "from": cannot answer');
     if (call && call.peer !== peer) return signal(peer, 'bye', 'busy');
+    if (call && call.pc.remoteDescription && call.pc.signalingState === 'stable') {
+      // A fresh offer in an established call: the other page reloaded and is calling again
+      // (this demo never renegotiates), so its old connection is gone.
+      endCall(`${peer} reloaded`, { notifyPeer: false });
+    }
     if (!call) {
       call = newCall(peer);
       ui.peerId.value = peer;
@@ -450,7 +465,19 @@ ui.chatForm.addEventListener('submit', (event) => {
 });
 ui.unmute.addEventListener('click', () => ui.audio.play().then(() => { ui.unmute.hidden = true; }, () => {}));
 ui.showBodies.addEventListener('change', () => ui.log.replaceChildren(...logEntries.map(renderLogEntry)));
-addEventListener('pagehide', () => endCall('page closed', { notifyPeer: true }));
+addEventListener('pagehide', () => {
+  // A reload keeps this tab's session key and so its ID; the call is dialled again after it.
+  if (call) sessionStorage.setItem(REDIAL_KEY, call.peer);
+  endCall('page closed', { notifyPeer: true });
+});
+
+function redialAfterReload() {
+  const peer = sessionStorage.getItem(REDIAL_KEY);
+  sessionStorage.removeItem(REDIAL_KEY);
+  if (!peer || call || peer === client.id) return;
+  logLine('•', 'redial', `calling ${peer} again after the reload`);
+  startCall(peer).catch((error) => endCall(error.message, { notifyPeer: true }));
+}
 
 // A small read-only hook for the browser tests; it exposes nothing the page does not show.
 window.__rendezvousDemo = {

@@ -2,8 +2,10 @@
 //
 // Speaks the seed protocol exactly: it opens /websocket/?finger=<ID> on the page's own host and
 // sends {to, from, type, sdp}. On top of that it turns server error frames and close codes into
-// typed events with plain-language reasons, and reconnects by itself after a drop. Peers using the
-// seed's raw WebSocket code interoperate with it unchanged. API: docs/BROWSER.md.
+// typed events with plain-language reasons, and reconnects by itself after a drop. It also sends a
+// random per-tab session key, so that a reloaded page takes its ID back from its own old socket
+// at once (the old one is closed with 4410), and a grant (`token`) when the page has one. Peers
+// using the seed's raw WebSocket code interoperate with it unchanged. API: docs/BROWSER.md.
 
 /** What each close code means to a user, and whether connecting again can help. */
 export const CLOSE_REASONS = Object.freeze({
@@ -17,12 +19,28 @@ export const CLOSE_REASONS = Object.freeze({
   1009: { reason: 'message too big', reconnect: false },
   1011: { reason: 'server error', reconnect: true },
   1013: { reason: 'server busy, try again later', reconnect: true },
+  4401: { reason: 'not allowed: the server needs a valid grant (token) for this ID', reconnect: false },
   4408: { reason: 'idle timeout: nothing heard from this browser', reconnect: true },
   4409: { reason: 'ID in use: another connection holds this ID', reconnect: false },
+  4410: { reason: 'replaced: another tab or device now uses this ID', reconnect: false },
 });
 
-/** Explains a close code; unknown codes are retried, except 4400–4499 (the client's own fault). */
-export function describeClose(code) {
+/** What each 4401 reason means; the server names the cause in the close frame. */
+export const GRANT_REASONS = Object.freeze({
+  'token missing': 'not allowed: this server needs a grant (token) and none was sent',
+  'token invalid': 'not allowed: the grant (token) is not valid here',
+  'token expired': 'not allowed: the grant (token) has expired',
+  'token for another id': 'not allowed: the grant (token) is for another ID',
+});
+
+/**
+ * Explains a close code (and, for 4401, the server's reason); unknown codes are retried, except
+ * 4400–4499 (the client's own fault).
+ */
+export function describeClose(code, serverReason = '') {
+  if (code === 4401 && GRANT_REASONS[serverReason]) {
+    return { code, reason: GRANT_REASONS[serverReason], reconnect: false };
+  }
   const known = CLOSE_REASONS[code];
   if (known) return { code, ...known };
   const clientFault = code >= 4400 && code < 4500;
@@ -35,6 +53,33 @@ export function validateId(id) {
   if (new TextEncoder().encode(id).length > 256) return 'an ID is at most 256 bytes';
   if (/[\u0000-\u001f\u007f-\u009f]/.test(id)) return 'an ID cannot contain control characters';
   return null;
+}
+
+const SESSION_KEY_ITEM = 'rendezvous.session-key';
+const SESSION_KEY_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
+
+/** 256 random bits from crypto.getRandomValues, base64url without padding (43 characters). */
+export function randomSessionKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * This tab's session key: kept in sessionStorage, so it survives a reload of the tab but no other
+ * tab has it (a duplicated tab gets a copy, and then takes the ID over). Without storage (blocked
+ * by the browser) the key lasts as long as the page.
+ */
+export function tabSessionKey() {
+  try {
+    let key = sessionStorage.getItem(SESSION_KEY_ITEM);
+    if (!SESSION_KEY_PATTERN.test(key ?? '')) {
+      key = randomSessionKey();
+      sessionStorage.setItem(SESSION_KEY_ITEM, key);
+    }
+    return key;
+  } catch {
+    return (tabSessionKey.fallback ??= randomSessionKey());
+  }
 }
 
 /** A relayed message from a peer: `message` is the parsed JSON, `data` the exact text received. */
@@ -60,6 +105,24 @@ export class ServerErrorEvent extends Event {
   }
 }
 
+/** A newer socket (another tab or device with this tab's session key, or with a grant for the ID) took the ID. */
+export class ReplacedEvent extends Event {
+  constructor() {
+    super('replaced');
+    this.code = 4410;
+  }
+}
+
+/** The server refused the grant (4401): `serverReason` is `token missing`, `token invalid`, `token expired` or `token for another id`. */
+export class UnauthorizedEvent extends Event {
+  constructor(serverReason, reason) {
+    super('unauthorized');
+    this.code = 4401;
+    this.serverReason = serverReason;
+    this.reason = reason;
+  }
+}
+
 /** The socket closed; `willReconnect` and `delayMs` say what happens next. */
 export class CloseEvent extends Event {
   constructor(code, serverReason, explained, willReconnect, delayMs) {
@@ -74,6 +137,8 @@ export class CloseEvent extends Event {
 
 const DEFAULTS = Object.freeze({
   url: null,
+  sessionKey: undefined,
+  token: null,
   initialDelayMs: 500,
   maxDelayMs: 15000,
   stableAfterMs: 5000,
@@ -85,7 +150,8 @@ const DEFAULTS = Object.freeze({
  *
  * Events: 'statechange', 'open', 'message' (every peer message) and one named after its type
  * ('offer', 'answer', 'candidate', …), 'sent', 'server-error' plus one per error code
- * ('peer-unavailable', …), 'mixup', 'close', 'reconnecting'.
+ * ('peer-unavailable', 'not-allowed', …), 'mixup', 'close', 'replaced' (4410), 'unauthorized'
+ * (4401), 'reconnecting'.
  */
 export class RendezvousClient extends EventTarget {
   #options;
@@ -95,6 +161,8 @@ export class RendezvousClient extends EventTarget {
   #timer = null;
   #openedAt = 0;
   #lastClose = null;
+  #sessionKey = null;
+  #connecting = 0;
   #onOnline = () => this.reconnectNow();
 
   constructor(id, options = {}) {
@@ -103,6 +171,12 @@ export class RendezvousClient extends EventTarget {
     if (problem) throw new TypeError(problem);
     this.id = id;
     this.#options = { ...DEFAULTS, ...options };
+    const key = this.#options.sessionKey;
+    if (key === undefined) this.#sessionKey = tabSessionKey();
+    else if (key !== null && key !== false) {
+      if (!SESSION_KEY_PATTERN.test(key)) throw new TypeError('a session key is 22–128 characters of A-Z a-z 0-9 - _');
+      this.#sessionKey = key;
+    }
     if (this.#options.autoConnect) queueMicrotask(() => this.#state === 'idle' && this.connect());
   }
 
@@ -112,19 +186,47 @@ export class RendezvousClient extends EventTarget {
   /** Why the last socket closed ({code, reason, reconnect}), or null. */
   get lastClose() { return this.#lastClose; }
 
+  /** The WebSocket URL, with the session key but without the grant (added at connect time, never kept). */
   get url() {
-    if (this.#options.url) return this.#options.url;
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${scheme}//${location.host}/websocket/?finger=${encodeURIComponent(this.id)}`;
+    let url = this.#options.url;
+    if (!url) {
+      const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+      url = `${scheme}//${location.host}/websocket/?finger=${encodeURIComponent(this.id)}`;
+    }
+    return this.#sessionKey ? `${url}${url.includes('?') ? '&' : '?'}session=${this.#sessionKey}` : url;
   }
 
   connect() {
     clearTimeout(this.#timer);
     this.#timer = null;
-    if (this.#socket) return;
+    if (this.#socket || this.#connecting) return;
     globalThis.addEventListener?.('online', this.#onOnline);
     this.#setState(this.#attempt === 0 ? 'connecting' : 'reconnecting');
-    const socket = new WebSocket(this.url);
+    const { token } = this.#options;
+    if (typeof token !== 'function') {
+      this.#open(token);
+      return;
+    }
+    // A function is asked before every connect, so that a reconnect presents a fresh grant.
+    const attempt = ++this.#connecting;
+    Promise.resolve().then(token).then(
+      (fresh) => {
+        if (this.#connecting !== attempt) return;
+        this.#connecting = 0;
+        this.#open(fresh);
+      },
+      () => {
+        if (this.#connecting !== attempt) return;
+        this.#connecting = 0;
+        this.#closed(null, 4401, 'token missing');
+      });
+  }
+
+  #open(token) {
+    if (this.#state === 'closed') return;
+    const base = this.url;
+    const url = token ? `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : base;
+    const socket = new WebSocket(url);
     this.#socket = socket;
     socket.onopen = () => {
       this.#openedAt = performance.now();
@@ -154,6 +256,7 @@ export class RendezvousClient extends EventTarget {
   close() {
     clearTimeout(this.#timer);
     this.#timer = null;
+    this.#connecting = 0;
     globalThis.removeEventListener?.('online', this.#onOnline);
     const socket = this.#socket;
     this.#socket = null;
@@ -193,12 +296,14 @@ export class RendezvousClient extends EventTarget {
   #closed(socket, code, serverReason) {
     if (socket !== this.#socket) return;
     this.#socket = null;
-    const explained = describeClose(code);
+    const explained = describeClose(code, serverReason);
     this.#lastClose = explained;
     if (this.#openedAt && performance.now() - this.#openedAt >= this.#options.stableAfterMs) this.#attempt = 0;
     this.#openedAt = 0;
     const delayMs = explained.reconnect ? this.#backoff() : null;
     this.dispatchEvent(new CloseEvent(code, serverReason, explained, explained.reconnect, delayMs));
+    if (code === 4410) this.dispatchEvent(new ReplacedEvent());
+    if (code === 4401) this.dispatchEvent(new UnauthorizedEvent(serverReason, explained.reason));
     if (!explained.reconnect) {
       globalThis.removeEventListener?.('online', this.#onOnline);
       this.#setState('closed');

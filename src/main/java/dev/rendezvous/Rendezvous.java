@@ -1,5 +1,9 @@
 package dev.rendezvous;
 
+import dev.rendezvous.admission.ClaimAdmission;
+import dev.rendezvous.admission.JwksSettings;
+import dev.rendezvous.admission.Refusals;
+import dev.rendezvous.admission.TokenMinter;
 import dev.rendezvous.cli.Actions;
 import dev.rendezvous.cli.RendezvousCommand;
 import dev.rendezvous.cli.TokenRequest;
@@ -32,20 +36,36 @@ public final class Rendezvous implements AutoCloseable {
     private final ServerConfig config;
     private final Relay relay;
     private final RendezvousServer server;
+    private final ClaimAdmission admission;
 
-    private Rendezvous(ServerConfig config, Relay relay, RendezvousServer server) {
+    private Rendezvous(ServerConfig config, Relay relay, RendezvousServer server, ClaimAdmission admission) {
         this.config = config;
         this.relay = relay;
         this.server = server;
+        this.admission = admission;
     }
 
     public static Rendezvous start(ServerConfig config) throws InterruptedException {
-        Relay relay = relayFor(config);
+        return start(config, JwksSettings.DEFAULT);
+    }
+
+    /** {@link #start(ServerConfig)} with another JWKS cache schedule (tests shorten it). */
+    public static Rendezvous start(ServerConfig config, JwksSettings jwks) throws InterruptedException {
+        // Refusals are counted once the metrics adapter exists; until then they are logged only.
+        ClaimAdmission admission = ClaimAdmission.from(config.auth(), jwks, Refusals.NONE);
+        Relay relay;
+        try {
+            relay = relayFor(config);
+        } catch (RuntimeException e) {
+            admission.close();
+            throw e;
+        }
         RendezvousServer server;
         try {
-            server = RendezvousServer.start(config, relay, endpointsFor(config));
+            server = RendezvousServer.start(config, relay, endpointsFor(config), admission);
         } catch (InterruptedException | RuntimeException e) {
             relay.close();
+            admission.close();
             throw e;
         }
         log.info("rendezvous {} listening on {} transport={} mode={} from-check={} max-message-bytes={} "
@@ -54,7 +74,12 @@ public final class Rendezvous implements AutoCloseable {
                 config.clustered() ? "cluster" : "single-node",
                 config.fromCheck().name().toLowerCase(java.util.Locale.ROOT), config.maxMessageBytes(),
                 config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout());
-        return new Rendezvous(config, relay, server);
+        if (admission.grantsRequired()) {
+            log.info("grants required: id claim {}{}{}", config.auth().idClaim(),
+                    config.auth().issuer() == null ? "" : ", issuer " + config.auth().issuer(),
+                    config.auth().audience() == null ? "" : ", audience " + config.auth().audience());
+        }
+        return new Rendezvous(config, relay, server, admission);
     }
 
     /**
@@ -97,6 +122,7 @@ public final class Rendezvous implements AutoCloseable {
         relay.close();
         Duration left = grace.minusNanos(System.nanoTime() - start);
         server.shutdown(left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
+        admission.close();
     }
 
     @Override
@@ -116,16 +142,20 @@ public final class Rendezvous implements AutoCloseable {
         @Override
         public int serve(ServerConfig config) {
             NodeLogging.apply(config.log());
+            // A key file that does not load is a bad setting: exit 2 with its one line, as check-config says.
+            check(config);
             return runUntilSignalled(config);
         }
 
         @Override
         public void check(ServerConfig config) {
+            ClaimAdmission.check(config.auth());
         }
 
         @Override
         public void mintToken(ServerConfig config, TokenRequest request, PrintWriter out) {
-            throw new IllegalArgumentException("minting grants is not built yet");
+            out.println(TokenMinter.mint(config.auth(), request.id(), request.ttl(), request.peers(),
+                    java.time.Instant.now()));
         }
     }
 

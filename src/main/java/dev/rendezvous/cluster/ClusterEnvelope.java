@@ -16,14 +16,19 @@ import java.nio.charset.StandardCharsets;
  *
  * A {@link Kind#MESSAGE} carries a client message for {@code recipient}. A {@link Kind#MISS} goes
  * back to the origin node when the recipient was not there after all (its payload says why), so
- * that the origin can tell {@code sender} and forget its cached route.
+ * that the origin can tell {@code sender} and forget its cached route. A {@link Kind#TAKEOVER} tells
+ * the node of a replaced holder that {@code recipient} now belongs to a newer socket on the origin
+ * (payload: the replaced token, a newline, the new token; {@code sender} is the ID too); the node
+ * answers {@link Kind#TAKEOVER_DONE} (payload: the new token) once its socket no longer takes messages.
  */
 record ClusterEnvelope(Kind kind, NodeId origin, PeerId recipient, PeerId sender, byte[] frame, int payloadFrom,
         int payloadTo) {
 
     enum Kind {
         MESSAGE(1),
-        MISS(2);
+        MISS(2),
+        TAKEOVER(3),
+        TAKEOVER_DONE(4);
 
         final byte tag;
 
@@ -49,6 +54,18 @@ record ClusterEnvelope(Kind kind, NodeId origin, PeerId recipient, PeerId sender
     /** A miss notice; its payload is the error detail for the sender, in UTF-8. */
     static byte[] miss(NodeId origin, PeerId recipient, PeerId sender, String detail) {
         return encode(Kind.MISS, origin, recipient, sender, detail.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] takeover(NodeId origin, PeerId id, byte[] replaced, byte[] token) {
+        byte[] payload = new byte[replaced.length + 1 + token.length];
+        System.arraycopy(replaced, 0, payload, 0, replaced.length);
+        payload[replaced.length] = '\n';
+        System.arraycopy(token, 0, payload, replaced.length + 1, token.length);
+        return encode(Kind.TAKEOVER, origin, id, id, payload);
+    }
+
+    static byte[] takeoverDone(NodeId origin, PeerId id, byte[] token) {
+        return encode(Kind.TAKEOVER_DONE, origin, id, id, token);
     }
 
     private static byte[] encode(Kind kind, NodeId origin, PeerId recipient, PeerId sender, byte[] payload) {

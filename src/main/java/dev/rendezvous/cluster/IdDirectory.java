@@ -14,6 +14,11 @@ import java.util.function.Supplier;
  * node and claim ({@link LeaseTokens}), with a TTL the owner keeps renewing. Every write that
  * could touch another owner's key compares the token first, inside a Lua script, so it is atomic.
  * All calls are asynchronous; their stages complete on a Lettuce I/O thread.
+ *
+ * <p>A value is the holder's token, {@code <node>/<incarnation>.<counter>[#<key hash>]}, followed,
+ * when the holder took the ID over, by a space and the token it replaced: so a renewal by the
+ * replaced node learns that it was replaced (4410), not that it lost its lease (4409). Every
+ * comparison is on the first token only; tokens contain no spaces.
  */
 final class IdDirectory {
 
@@ -24,17 +29,54 @@ final class IdDirectory {
     static final long LOST = 0;
     static final long RENEWED = 1;
     static final long REASSERTED = 2;
+    /** The key names another claim that took it over from this lease (a newer socket with its session key or grant). */
+    static final long REPLACED = 3;
 
-    private static final String RELEASE = """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+    /** What {@link #take} found. */
+    enum Taken { CLAIMED, REPLACED, TAKEN }
+
+    /** The answer of {@link #take}: with {@link Taken#REPLACED}, the token it replaced. */
+    record Take(Taken outcome, byte[] previous) {
+        static final Take CLAIMED = new Take(Taken.CLAIMED, null);
+        static final Take TAKEN = new Take(Taken.TAKEN, null);
+    }
+
+    /** The holder's token of a value: everything before its first space. */
+    private static final String HOLDER = """
+            local function holder(value)
+              if value == false then return false end
+              return string.match(value, '^[^ ]+')
+            end
+            """;
+
+    private static final String RELEASE = HOLDER + """
+            if holder(redis.call('GET', KEYS[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
             return 0""";
 
-    private static final String RELEASE_MANY = """
+    private static final String RELEASE_MANY = HOLDER + """
             local freed = 0
             for i, key in ipairs(KEYS) do
-              if redis.call('GET', key) == ARGV[i] then freed = freed + redis.call('DEL', key) end
+              if holder(redis.call('GET', key)) == ARGV[i] then freed = freed + redis.call('DEL', key) end
             end
             return freed""";
+
+    /**
+     * A claim that may take the ID over: free → set; held by a claim with the same key hash, or the
+     * newcomer is vouched for by a grant → replaced, returning the holder's token; else taken.
+     * ARGV: the new token, the TTL, the newcomer's key hash (or ''), '1' when vouched.
+     */
+    private static final String TAKE = HOLDER + """
+            local current = holder(redis.call('GET', KEYS[1]))
+            if current == false then
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+              return {1}
+            end
+            local held = string.match(current, '#(%x+)$')
+            if ARGV[4] == '1' or (ARGV[3] ~= '' and held == ARGV[3]) then
+              redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. current, 'PX', ARGV[2])
+              return {2, current}
+            end
+            return {0}""";
 
     /**
      * Renews each key this node still owns; re-creates the ones that vanished (Redis restarted
@@ -45,13 +87,16 @@ final class IdDirectory {
             local ttl = ARGV[1]
             local result = {}
             for i, key in ipairs(KEYS) do
-              local owner = redis.call('GET', key)
-              if owner == ARGV[i + 1] then
+              local mine = ARGV[i + 1]
+              local value = redis.call('GET', key)
+              if value == false then
+                redis.call('SET', key, mine, 'PX', ttl)
+                result[i] = 2
+              elseif string.match(value, '^[^ ]+') == mine then
                 redis.call('PEXPIRE', key, ttl)
                 result[i] = 1
-              elseif owner == false then
-                redis.call('SET', key, ARGV[i + 1], 'PX', ttl)
-                result[i] = 2
+              elseif string.match(value, ' (.+)$') == mine then
+                result[i] = 3
               else
                 result[i] = 0
               end
@@ -73,6 +118,22 @@ final class IdDirectory {
         return safely(() -> redis.set(key, token, SetArgs.Builder.nx().px(leaseTtlMillis)).thenApply("OK"::equals));
     }
 
+    /**
+     * Claims the key for a newcomer with a session key or a grant (see {@link #TAKE}); the hash is
+     * compared in Redis as text: what an observer could time there is a SHA-256, which reveals nothing
+     * about the key.
+     */
+    CompletionStage<Take> take(byte[] key, byte[] token, String keyHashHex, boolean vouched) {
+        byte[][] args = {token, ClusterKeys.utf8(Long.toString(leaseTtlMillis)),
+                ClusterKeys.utf8(keyHashHex == null ? "" : keyHashHex), ClusterKeys.utf8(vouched ? "1" : "0")};
+        return safely(() -> redis.<List<Object>>eval(TAKE, ScriptOutputType.MULTI, new byte[][] {key}, args)
+                .thenApply(reply -> switch (((Long) reply.get(0)).intValue()) {
+                    case 1 -> Take.CLAIMED;
+                    case 2 -> new Take(Taken.REPLACED, (byte[]) reply.get(1));
+                    default -> Take.TAKEN;
+                }));
+    }
+
     /** Deletes the key only if it still holds {@code token}. */
     CompletionStage<Boolean> release(byte[] key, byte[] token) {
         return safely(() -> redis.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new byte[][] {key}, token)
@@ -90,7 +151,7 @@ final class IdDirectory {
         return safely(() -> redis.eval(RELEASE_MANY, ScriptOutputType.INTEGER, keys, tokens));
     }
 
-    /** One result code per lease, in order: {@link #RENEWED}, {@link #REASSERTED} or {@link #LOST}. */
+    /** One result code per lease, in order: {@link #RENEWED}, {@link #REASSERTED}, {@link #REPLACED} or {@link #LOST}. */
     CompletionStage<List<Long>> renew(List<Lease> leases) {
         byte[][] keys = new byte[leases.size()][];
         byte[][] args = new byte[leases.size() + 1][];

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * or hung) is retried quickly, and a round runs at once whenever a Redis connection is
  * (re)established, so that once Redis is back the node re-asserts its IDs within a fraction of a
  * second, even if Redis restarted empty between two rounds. A key another node took meanwhile
- * closes the local socket with 4409: uniqueness wins.
+ * closes the local socket with 4409: uniqueness wins; a key a newer socket took over (its value
+ * names this lease as the one it replaced) closes it with 4410, as the takeover's notice would.
  *
  * <p>Scheduling state is only touched on the keeper's own thread, so exactly one chain of rounds
  * exists whatever triggers them.
@@ -180,13 +181,18 @@ final class LeaseKeeper implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Lease lease = batch.get(i);
             long code = codes.get(i);
-            if (code != IdDirectory.LOST && leases.get(lease.session().id()) != lease) {
+            boolean gone = code == IdDirectory.LOST || code == IdDirectory.REPLACED;
+            if (!gone && leases.get(lease.session().id()) != lease) {
                 // Released after the snapshot: its delete may have reached Redis before this
                 // round, which then wrote the key again. Delete it (again); the token makes that
                 // safe even if the ID has a new owner meanwhile.
                 directory.release(lease.key(), lease.token());
             } else if (code == IdDirectory.REASSERTED) {
                 reasserted++;
+            } else if (code == IdDirectory.REPLACED && leases.remove(lease.session().id(), lease)) {
+                // The takeover's notice is on its way too; whichever comes first closes the socket.
+                log.debug("peer={} was taken over by a newer socket; closing", lease.session().id());
+                lease.session().close(CloseReason.REPLACED);
             } else if (code == IdDirectory.LOST && leases.remove(lease.session().id(), lease)) {
                 log.warn("peer={} lost its id lease to another node; closing", lease.session().id());
                 lease.session().close(CloseReason.ID_TAKEN);

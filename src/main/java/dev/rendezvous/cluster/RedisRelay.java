@@ -12,14 +12,9 @@ import dev.rendezvous.signaling.SignalError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,28 +39,31 @@ public final class RedisRelay implements Relay {
     private final LocalRelay local;
     private final ClusterSettings settings;
     private final NodeId self;
-    private final LeaseTokens tokens;
-    private final ConcurrentMap<PeerId, Lease> leases = new ConcurrentHashMap<>();
-    private final Set<CompletableFuture<ClaimResult>> claimsInFlight = ConcurrentHashMap.newKeySet();
     private final RedisLink link;
     private final IdDirectory directory;
     private final ClusterBus bus;
     private final RemoteRoutes routes;
     private final LeaseKeeper keeper;
+    private final Takeovers takeovers;
+    private final ClusterClaims claims;
     private volatile boolean closed;
 
     private RedisRelay(LocalRelay local, ClusterSettings settings) {
         this.local = local;
         this.settings = settings;
         this.self = settings.node();
-        this.tokens = new LeaseTokens(self);
         this.link = RedisLink.open(settings);
         this.directory = new IdDirectory(link.commands(), settings.leaseTtl());
         this.bus = new ClusterBus(link.commands(), new BusReturns());
         this.routes = new RemoteRoutes(directory::lookup, self, settings.routeCacheSize(), settings.leaseTtl(),
                 System::nanoTime, new CrossNodeDispatch());
-        this.keeper = new LeaseKeeper(leases, directory, settings.renewInterval(), self, link::resubscribeIfLost,
-                LeaseKeeper.CLOSE_WAIT);
+        this.takeovers = new Takeovers(self, new TakeoverSide(), settings.commandTimeout(),
+                settings.leaseTtl().plus(settings.commandTimeout()), System::nanoTime);
+        this.claims = new ClusterClaims(local, self, directory, takeovers);
+        this.keeper = new LeaseKeeper(claims.leases(), directory, settings.renewInterval(), self, () -> {
+            link.resubscribeIfLost();
+            takeovers.purge();
+        }, LeaseKeeper.CLOSE_WAIT);
     }
 
     /** Connects to Redis (blocking: call at startup) and joins the cluster as {@code settings.node()}. */
@@ -93,50 +91,12 @@ public final class RedisRelay implements Relay {
         if (closed) {
             return CompletableFuture.completedFuture(ClaimResult.UNAVAILABLE);
         }
-        if (local.claimNow(session) == ClaimResult.TAKEN) {
-            return CompletableFuture.completedFuture(ClaimResult.TAKEN);
-        }
-        Lease lease = new Lease(session, ClusterKeys.idKey(session.id()), tokens.next());
-        CompletableFuture<ClaimResult> claimed = directory.acquire(lease.key(), lease.token()).toCompletableFuture()
-                .handle((acquired, failure) -> settle(session, lease, acquired, failure));
-        // close() waits for these: a lease granted after its snapshot would otherwise outlive the node.
-        claimsInFlight.add(claimed);
-        claimed.whenComplete((result, failure) -> claimsInFlight.remove(claimed));
-        return claimed;
-    }
-
-    /** What Redis's answer to a claim's {@code SET NX} means for the claim. */
-    private ClaimResult settle(PeerSession session, Lease lease, Boolean acquired, Throwable failure) {
-        if (failure != null) {
-            local.release(session);
-            log.debug("peer={} claim failed: {}", session.id(), failure.toString());
-            // A timed-out SET may still have landed; take it back rather than block the ID for a TTL.
-            directory.release(lease.key(), lease.token());
-            return ClaimResult.UNAVAILABLE;
-        }
-        if (!acquired) {
-            local.release(session);
-            return ClaimResult.TAKEN;
-        }
-        leases.put(session.id(), lease);
-        // The socket may have closed while Redis answered; its release found no lease to free.
-        if (local.find(session.id()) != session && leases.remove(session.id(), lease)) {
-            directory.release(lease.key(), lease.token());
-        }
-        return ClaimResult.CLAIMED;
+        return claims.claim(session);
     }
 
     @Override
     public void release(PeerSession session) {
-        local.release(session);
-        Lease lease = leases.get(session.id());
-        if (lease != null && lease.session() == session && leases.remove(session.id(), lease) && !closed) {
-            directory.release(lease.key(), lease.token()).whenComplete((freed, failure) -> {
-                if (failure != null) {
-                    log.debug("peer={} lease left to expire: {}", session.id(), failure.toString());
-                }
-            });
-        }
+        claims.release(session);
     }
 
     @Override
@@ -155,7 +115,13 @@ public final class RedisRelay implements Relay {
             return Forwarded.REFUSED;
         }
         byte[] frame = ClusterEnvelope.message(self, recipient, sender.id(), payload);
-        routes.send(new RemoteRoutes.Outbound(sender, recipient, frame));
+        NodeId moved = takeovers.movedTo(recipient);
+        if (moved != null) {
+            // Taken over from this node lately: a route cached before it held the ID may be stale.
+            bus.send(moved, new RemoteRoutes.Outbound(sender, recipient, frame));
+        } else {
+            routes.send(new RemoteRoutes.Outbound(sender, recipient, frame));
+        }
         return Forwarded.REMOTE;
     }
 
@@ -177,7 +143,7 @@ public final class RedisRelay implements Relay {
     }
 
     int leaseCount() {
-        return leases.size();
+        return claims.leases().size();
     }
 
     /** Called on a Lettuce I/O thread for each frame on this node's channel, in arrival order. */
@@ -193,11 +159,21 @@ public final class RedisRelay implements Relay {
         switch (envelope.kind()) {
             case MESSAGE -> deliverFromCluster(envelope);
             case MISS -> missReported(envelope);
+            case TAKEOVER -> takeovers.takeoverReported(envelope);
+            case TAKEOVER_DONE -> takeovers.takeoverDone(envelope);
         }
     }
 
     private void deliverFromCluster(ClusterEnvelope envelope) {
         PeerSession recipient = local.find(envelope.recipient());
+        NodeId moved = recipient == null ? takeovers.movedTo(envelope.recipient()) : null;
+        if (moved != null && !moved.equals(self)) {
+            // Sent along a route cached before the takeover: on to the newcomer's node, origin kept
+            // so that a miss there still reaches the sender.
+            bus.send(moved, new RemoteRoutes.Outbound(null, envelope.recipient(), ClusterEnvelope.message(
+                    envelope.origin(), envelope.recipient(), envelope.sender(), envelope.payload())));
+            return;
+        }
         DeliveryResult result = recipient == null ? null : recipient.deliver(envelope.payload());
         if (result != DeliveryResult.QUEUED) {
             String detail = result == null ? NOBODY : LocalRelay.undeliverable(result);
@@ -228,16 +204,7 @@ public final class RedisRelay implements Relay {
         }
         closed = true;
         keeper.close();
-        try {
-            CompletableFuture.allOf(claimsInFlight.toArray(CompletableFuture[]::new))
-                    .get(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // A claim Redis does not answer is not ours to wait for; its lease, if any, expires.
-        }
-        List<Lease> held = new ArrayList<>(leases.values());
-        leases.clear();
+        List<Lease> held = claims.leave(settings.commandTimeout().toMillis());
         List<CompletableFuture<Long>> batches = new ArrayList<>();
         for (int from = 0; from < held.size(); from += IdDirectory.BATCH) {
             batches.add(directory.releaseAll(held.subList(from, Math.min(held.size(), from + IdDirectory.BATCH)))
@@ -258,6 +225,20 @@ public final class RedisRelay implements Relay {
                     held.size(), settings.leaseTtl(), e.toString());
         }
         link.close();
+    }
+
+    /** How a takeover reaches the replaced node, and how this node lets a replaced holder go. */
+    private final class TakeoverSide implements Takeovers.Side {
+
+        @Override
+        public void send(NodeId node, RemoteRoutes.Outbound envelope) {
+            bus.send(node, envelope);
+        }
+
+        @Override
+        public boolean letGo(PeerId id, byte[] token) {
+            return claims.letGo(id, token);
+        }
     }
 
     /** Where cross-node messages go once their route is known, and the answers when it is not. */
@@ -285,6 +266,9 @@ public final class RedisRelay implements Relay {
 
         @Override
         public void nodeGone(NodeId node, RemoteRoutes.Outbound message) {
+            if (message.undelivered() != null) {
+                message.undelivered().complete(null);
+            }
             routes.invalidate(message.recipient(), node);
             if (message.sender() != null) {
                 message.sender().sendError(
@@ -294,6 +278,9 @@ public final class RedisRelay implements Relay {
 
         @Override
         public void unreachable(RemoteRoutes.Outbound message, String why) {
+            if (message.undelivered() != null) {
+                message.undelivered().complete(null);
+            }
             if (message.sender() != null) {
                 message.sender().sendError(SignalError.clusterUnavailable(message.recipient().value(), why));
             }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -39,8 +40,14 @@ final class RemoteRoutes {
     /** Messages that may wait for one lookup; more means Redis is too slow to be worth queueing for. */
     static final int MAX_WAITING = 1024;
 
-    /** One envelope on its way to another node; {@code sender} is null for a miss notice. */
-    record Outbound(PeerSession sender, PeerId recipient, byte[] frame) {
+    /**
+     * One envelope on its way to another node; {@code sender} is null for a notice between nodes.
+     * {@code undelivered}, when set, completes if the envelope cannot reach its node.
+     */
+    record Outbound(PeerSession sender, PeerId recipient, byte[] frame, CompletableFuture<Void> undelivered) {
+        Outbound(PeerSession sender, PeerId recipient, byte[] frame) {
+            this(sender, recipient, frame, null);
+        }
     }
 
     /** What becomes of a message once its route is known. */

@@ -20,7 +20,11 @@ public enum CloseReason {
     TOO_SLOW(1013, "too slow", true),
     /** Cluster mode: the shared ID directory cannot be reached, so the ID cannot be claimed now. */
     DIRECTORY_UNAVAILABLE(1013, "id directory unavailable", true),
-    /** Nothing (frame or pong) arrived for the idle timeout. */
+    /**
+     * Grants from {@code --auth-jwks-url}: the identity provider's keys cannot be had (never
+     * fetched, or the verification queue is full), so the grant cannot be checked now.
+     */
+    GRANT_KEYS_UNAVAILABLE(1013, "grant keys unavailable", true),
     /** Grants are on and the upgrade carried none. */
     TOKEN_MISSING(4401, "token missing", false),
     /** The grant's signature, algorithm, format or claims are wrong. */
@@ -29,6 +33,7 @@ public enum CloseReason {
     TOKEN_EXPIRED(4401, "token expired", false),
     /** The grant is valid but names another ID. */
     TOKEN_FOR_ANOTHER_ID(4401, "token for another id", false),
+    /** Nothing (frame or pong) arrived for the idle timeout. */
     IDLE_TIMEOUT(4408, "idle timeout", true),
     /** Another open socket holds the requested ID. */
     ID_TAKEN(4409, "id taken", false),

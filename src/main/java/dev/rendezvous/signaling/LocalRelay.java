@@ -10,12 +10,20 @@ public final class LocalRelay implements Relay {
 
     @Override
     public CompletionStage<ClaimResult> claim(PeerSession session) {
-        return CompletableFuture.completedFuture(claimNow(session));
+        PeerRegistry.Binding binding = claimNow(session);
+        if (binding.displaced() != null) {
+            // After the swap: from here on every message for the ID finds the newcomer.
+            binding.displaced().close(CloseReason.REPLACED);
+        }
+        return CompletableFuture.completedFuture(binding.result());
     }
 
-    /** The synchronous claim that a cluster relay builds on. */
-    public ClaimResult claimNow(PeerSession session) {
-        return registry.claim(session) ? ClaimResult.CLAIMED : ClaimResult.TAKEN;
+    /**
+     * The synchronous claim that a cluster relay builds on. A displaced holder is not closed here:
+     * the caller first takes back what it holds for it elsewhere, then closes it with 4410.
+     */
+    public PeerRegistry.Binding claimNow(PeerSession session) {
+        return registry.bind(session);
     }
 
     @Override

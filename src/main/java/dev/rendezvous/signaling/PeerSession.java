@@ -8,6 +8,11 @@ public interface PeerSession {
 
     PeerId id();
 
+    /** What admission decided this socket may hold; a plain claim of its ID when nothing was presented. */
+    default Claim claim() {
+        return Claim.plain(id());
+    }
+
     /** Queues a client message for this socket, retaining or copying {@code payload} as needed. */
     DeliveryResult deliver(Payload payload);
 

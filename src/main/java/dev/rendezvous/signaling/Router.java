@@ -1,8 +1,8 @@
 package dev.rendezvous.signaling;
 
 /**
- * Applies the relay rules to one parsed client message: anti-spoofing first, then addressing,
- * then hands it to the {@link Relay}.
+ * Applies the relay rules to one parsed client message: anti-spoofing first, then addressing, then
+ * the peers the sender's grant allows, then hands it to the {@link Relay}.
  */
 public final class Router {
 
@@ -15,6 +15,14 @@ public final class Router {
     }
 
     public Forwarded route(PeerSession sender, EnvelopeHeader header, Payload payload) {
+        return route(sender, null, header, payload);
+    }
+
+    /**
+     * Routes a message from a sender whose grant may name the only peers it may signal
+     * ({@code allowed}; null when it may signal any, which costs this one branch).
+     */
+    public Forwarded route(PeerSession sender, AllowedPeers allowed, EnvelopeHeader header, Payload payload) {
         if (fromCheck == FromCheck.REJECT && !header.isConsistentWith(sender.id())) {
             sender.sendError(SignalError.of(ErrorCode.FROM_MISMATCH, "from is not your own id"));
             return Forwarded.REFUSED;
@@ -22,6 +30,10 @@ public final class Router {
         PeerId recipient = header.recipient();
         if (recipient == null) {
             sender.sendError(SignalError.peerUnavailable(abbreviate(header.to()), "not a valid id"));
+            return Forwarded.REFUSED;
+        }
+        if (allowed != null && !allowed.allows(header)) {
+            sender.sendError(SignalError.notAllowed(recipient.value()));
             return Forwarded.REFUSED;
         }
         return relay.forward(sender, recipient, payload);

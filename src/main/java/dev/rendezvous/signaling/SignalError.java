@@ -3,8 +3,8 @@ package dev.rendezvous.signaling;
 /**
  * One error frame's content, before encoding.
  *
- * @param peer the ID the failed message was addressed to, for {@link ErrorCode#PEER_UNAVAILABLE} and
- *             {@link ErrorCode#CLUSTER_UNAVAILABLE}; else null
+ * @param peer the ID the failed message was addressed to, for {@link ErrorCode#PEER_UNAVAILABLE},
+ *             {@link ErrorCode#CLUSTER_UNAVAILABLE} and {@link ErrorCode#NOT_ALLOWED}; else null
  */
 public record SignalError(ErrorCode code, String detail, String peer) {
 
@@ -14,6 +14,10 @@ public record SignalError(ErrorCode code, String detail, String peer) {
 
     public static SignalError peerUnavailable(String peer, String detail) {
         return new SignalError(ErrorCode.PEER_UNAVAILABLE, detail, peer);
+    }
+
+    public static SignalError notAllowed(String peer) {
+        return new SignalError(ErrorCode.NOT_ALLOWED, "your grant does not allow signaling that id", peer);
     }
 
     public static SignalError clusterUnavailable(String peer, String detail) {

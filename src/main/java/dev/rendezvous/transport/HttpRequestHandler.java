@@ -5,6 +5,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -40,7 +42,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         if (!request.decoderResult().isSuccess()) {
-            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+            refuseUndecodable(ctx, request, request.decoderResult().cause());
             return;
         }
         String uri = request.uri();
@@ -60,6 +62,25 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             upgrader.upgrade(ctx, request, rawQuery);
         } else {
             endpoint.handle(ctx, request);
+        }
+    }
+
+    /**
+     * A request Netty could not decode. An oversized request line (a 100 KB token in the URL, say)
+     * or header block gets its own status; the decoder then discards the rest of what the client
+     * sends, so the answer is followed by a FIN and the connection is left to the client to close
+     * (or the handshake deadline): hanging up with its bytes unread would make the kernel send a
+     * reset, which destroys the answer before the client reads it.
+     */
+    private static void refuseUndecodable(ChannelHandlerContext ctx, FullHttpRequest request, Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            HttpResponses.textThenHalfClose(ctx, HttpResponseStatus.REQUEST_URI_TOO_LONG,
+                    "request line longer than " + ServerChannelInitializer.MAX_REQUEST_LINE_BYTES + " bytes");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            HttpResponses.textThenHalfClose(ctx, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "request headers larger than " + ServerChannelInitializer.MAX_HEADER_BYTES + " bytes");
+        } else {
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
         }
     }
 

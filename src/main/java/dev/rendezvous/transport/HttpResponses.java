@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -24,6 +25,23 @@ final class HttpResponses {
     static void text(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body) {
         send(ctx, request, status, "text/plain; charset=utf-8",
                 Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
+    }
+
+    /** A one-line answer, then FIN; the connection stays readable (input is discarded) until the client closes. */
+    static void textThenHalfClose(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        ctx.writeAndFlush(response).addListener(written -> {
+            if (written.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,

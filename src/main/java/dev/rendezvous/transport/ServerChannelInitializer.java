@@ -20,6 +20,13 @@ final class ServerChannelInitializer extends ChannelInitializer<SocketChannel> {
     /** Upgrade requests and health probes carry no body; anything larger is refused with 413. */
     private static final int MAX_HTTP_REQUEST_BYTES = 8192;
 
+    /**
+     * The request line, and the headers together: room for an ID, a session key and a grant with a
+     * long {@code peers} list in the URL (Netty's default line is 4 KiB). Beyond, 414 or 431.
+     */
+    static final int MAX_REQUEST_LINE_BYTES = 8192;
+    static final int MAX_HEADER_BYTES = 8192;
+
     private final long handshakeTimeoutMillis;
     private final Supplier<HttpRequestHandler> httpHandlers;
 
@@ -32,7 +39,7 @@ final class ServerChannelInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         ch.pipeline()
                 .addLast(HANDSHAKE_DEADLINE, new HandshakeDeadline(handshakeTimeoutMillis))
-                .addLast(HTTP_CODEC, new HttpServerCodec())
+                .addLast(HTTP_CODEC, new HttpServerCodec(MAX_REQUEST_LINE_BYTES, MAX_HEADER_BYTES, 8192))
                 .addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES))
                 .addLast(HTTP_HANDLER, httpHandlers.get());
     }

@@ -2,6 +2,7 @@ package dev.rendezvous.transport;
 
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.MalformedEnvelopeException;
+import dev.rendezvous.signaling.AllowedPeers;
 import dev.rendezvous.signaling.CloseReason;
 import dev.rendezvous.signaling.EnvelopeHeader;
 import dev.rendezvous.signaling.Relay;
@@ -38,6 +39,8 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     private final Router router;
     private final Relay relay;
     private final OpenSessions openSessions;
+    /** The only peers this socket's grant lets it signal; null (the usual case) for any. */
+    private final AllowedPeers allowedPeers;
     /** The header of this socket's last message: reused while its client writes to the same peer. */
     private EnvelopeHeader lastHeader;
 
@@ -48,6 +51,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         this.router = router;
         this.relay = relay;
         this.openSessions = openSessions;
+        this.allowedPeers = session.claim().allowedPeers();
     }
 
     @Override
@@ -88,7 +92,7 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         lastHeader = header;
-        router.route(session, header, new ByteBufPayload(content));
+        router.route(session, allowedPeers, header, new ByteBufPayload(content));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.rendezvous.transport;
 
 import dev.rendezvous.protocol.ServerFrames;
+import dev.rendezvous.signaling.Claim;
 import dev.rendezvous.signaling.CloseReason;
 import dev.rendezvous.signaling.DeliveryResult;
 import dev.rendezvous.signaling.Payload;
@@ -42,6 +43,8 @@ final class WebSocketSession implements PeerSession, Runnable {
             AtomicIntegerFieldUpdater.newUpdater(WebSocketSession.class, "closing");
 
     private final PeerId id;
+    /** Null for a plain claim (no session key, no grant): most sockets, which then pay no object for it. */
+    private final Claim claim;
     private final Channel channel;
     private final ServerFrames frames;
     private volatile int closing;
@@ -54,7 +57,12 @@ final class WebSocketSession implements PeerSession, Runnable {
     private volatile Relay boundIn;
 
     WebSocketSession(PeerId id, Channel channel, ServerFrames frames, long nowNanos) {
-        this.id = id;
+        this(Claim.plain(id), channel, frames, nowNanos);
+    }
+
+    WebSocketSession(Claim claim, Channel channel, ServerFrames frames, long nowNanos) {
+        this.id = claim.id();
+        this.claim = claim.hasKey() || claim.vouched() || claim.peers() != null ? claim : null;
         this.channel = channel;
         this.frames = frames;
         this.lastInboundNanos = nowNanos;
@@ -64,6 +72,11 @@ final class WebSocketSession implements PeerSession, Runnable {
     @Override
     public PeerId id() {
         return id;
+    }
+
+    @Override
+    public Claim claim() {
+        return claim != null ? claim : Claim.plain(id);
     }
 
     Channel channel() {

@@ -1,9 +1,12 @@
 package dev.rendezvous.transport;
 
+import dev.rendezvous.admission.ClaimAdmission;
+import dev.rendezvous.admission.SessionKey;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.ClaimResult;
 import dev.rendezvous.signaling.CloseReason;
+import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.signaling.Router;
 import io.netty.channel.Channel;
@@ -45,9 +48,10 @@ final class WebSocketUpgrader {
     private final Router router;
     private final Relay relay;
     private final OpenSessions openSessions;
+    private final ClaimAdmission admission;
 
     WebSocketUpgrader(int maxMessageBytes, EnvelopeHeaderParser parser, ServerFrames frames, Router router,
-            Relay relay, OpenSessions openSessions) {
+            Relay relay, OpenSessions openSessions, ClaimAdmission admission) {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessageBytes)
                 .allowExtensions(false)
@@ -63,6 +67,7 @@ final class WebSocketUpgrader {
         this.router = router;
         this.relay = relay;
         this.openSessions = openSessions;
+        this.admission = admission;
     }
 
     void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String rawQuery) {
@@ -70,6 +75,11 @@ final class WebSocketUpgrader {
         if (finger.id() == null) {
             log.debug("refused upgrade from {}: {}", ctx.channel().remoteAddress(), finger.problem());
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, finger.problem());
+            return;
+        }
+        SessionKey.Parsed key = admission.sessionKey(rawQuery, ctx.channel().remoteAddress());
+        if (key.refused()) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, key.problem());
             return;
         }
         String malformed = upgradeProblem(request);
@@ -84,26 +94,53 @@ final class WebSocketUpgrader {
             return;
         }
         Channel channel = ctx.channel();
-        WebSocketSession session = new WebSocketSession(finger.id(), channel, frames, System.nanoTime());
-        // Claim before the 101 goes out, so that a client holding a 101 is already reachable by
-        // its ID. Nothing is read from the socket until the claim (remote in a cluster) is decided.
-        CompletableFuture<ClaimResult> claim = relay.claim(session).toCompletableFuture();
-        if (claim.isDone()) {
+        // Admission decides the claim (a grant from a JWKS may take a fetch), then the relay binds it
+        // (remote in a cluster). The ID is claimed before the 101 goes out, so that a client holding
+        // a 101 is already reachable by its ID. Nothing is read from the socket meanwhile.
+        CompletableFuture<Outcome> outcome = admission.decide(finger.id(), key.hash(), rawQuery,
+                        request.headers().getAll(HttpHeaderNames.AUTHORIZATION), channel.remoteAddress())
+                .thenCompose(decision -> claim(channel, finger.id(), decision));
+        if (outcome.isDone()) {
             // The single-node claim is decided at once: bind, answer 101 and swap the pipeline in
             // one event-loop task, so no write from another loop can slip in between.
-            ClaimResult outcome = claim.isCompletedExceptionally() ? ClaimResult.UNAVAILABLE : claim.join();
-            finish(ctx, handshaker, request, session, outcome, null);
+            finish(ctx, handshaker, request, outcome.handle((result, failure) -> orFailed(result, failure,
+                    finger.id(), channel)).join());
             return;
         }
         channel.config().setAutoRead(false);
         FullHttpRequest held = request.retain();
-        claim.whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
+        outcome.whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
             try {
-                finish(ctx, handshaker, held, session, failure == null ? result : ClaimResult.UNAVAILABLE, failure);
+                finish(ctx, handshaker, held, orFailed(result, failure, finger.id(), channel));
             } finally {
                 held.release();
             }
         }));
+    }
+
+    /** A decision or claim that failed outright (a server bug or an unreachable directory) refuses with 1013. */
+    private Outcome orFailed(Outcome outcome, Throwable failure, PeerId id, Channel channel) {
+        return failure == null ? outcome
+                : new Outcome(new WebSocketSession(id, channel, frames, System.nanoTime()), ClaimResult.UNAVAILABLE,
+                        null, failure);
+    }
+
+    /** What the upgrade ends in: a claim's result, or a refused grant (then nothing is claimed). */
+    private record Outcome(WebSocketSession session, ClaimResult result, CloseReason refusal, Throwable failure) {
+        boolean claimed() {
+            return result == ClaimResult.CLAIMED || result == ClaimResult.REPLACED;
+        }
+    }
+
+    private CompletableFuture<Outcome> claim(Channel channel, PeerId id, ClaimAdmission.Decision decision) {
+        if (decision.refusal() != null) {
+            WebSocketSession refused = new WebSocketSession(id, channel, frames, System.nanoTime());
+            return CompletableFuture.completedFuture(new Outcome(refused, null, decision.refusal(), null));
+        }
+        WebSocketSession session = new WebSocketSession(decision.claim(), channel, frames, System.nanoTime());
+        return relay.claim(session).toCompletableFuture().handle((result, failure) -> failure == null
+                ? new Outcome(session, result, null, null)
+                : new Outcome(session, ClaimResult.UNAVAILABLE, null, failure));
     }
 
     /** Netty's handshaker for the request's protocol version; null when it names none or one Netty lacks. */
@@ -149,15 +186,16 @@ final class WebSocketUpgrader {
     }
 
     private void finish(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, FullHttpRequest request,
-            WebSocketSession session, ClaimResult outcome, Throwable failure) {
+            Outcome outcome) {
         Channel channel = ctx.channel();
+        WebSocketSession session = outcome.session();
         if (!channel.isActive()) {
-            if (outcome == ClaimResult.CLAIMED) {
+            if (outcome.claimed()) {
                 relay.release(session);
             }
             return;
         }
-        if (outcome == ClaimResult.CLAIMED) {
+        if (outcome.claimed()) {
             session.boundIn(relay);
         }
         // Open, and visible to liveness and shutdown, before the 101 leaves: a client that reads
@@ -177,7 +215,7 @@ final class WebSocketUpgrader {
         } catch (RuntimeException e) {
             // Until the frame handler is in place nothing would ever release the ID: do it here.
             openSessions.remove(session);
-            if (outcome == ClaimResult.CLAIMED) {
+            if (outcome.claimed()) {
                 relay.release(session);
             }
             // upgradeProblem checks everything Netty's handshaker checks, so this is a server bug.
@@ -185,17 +223,21 @@ final class WebSocketUpgrader {
             channel.close();
             return;
         }
-        if (outcome == ClaimResult.CLAIMED && lateForShutdown) {
+        if (outcome.refusal() != null) {
+            // Admission logged the cause at INFO; the ID was never claimed.
+            session.close(outcome.refusal());
+        } else if (outcome.claimed() && lateForShutdown) {
             log.debug("peer={} connected as the node shuts down", session.id());
             session.close(CloseReason.GOING_AWAY);
-        } else if (outcome == ClaimResult.CLAIMED) {
-            log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());
-        } else if (outcome == ClaimResult.TAKEN) {
+        } else if (outcome.claimed()) {
+            log.debug("peer={} connected from {}{}", session.id(), channel.remoteAddress(),
+                    outcome.result() == ClaimResult.REPLACED ? ", replacing its older socket" : "");
+        } else if (outcome.result() == ClaimResult.TAKEN) {
             log.debug("peer={} refused: id taken", session.id());
             session.close(CloseReason.ID_TAKEN);
         } else {
             // DEBUG: during an outage every reconnecting client lands here; the lease keeper logs the outage once.
-            log.debug("peer={} refused: id directory unavailable", session.id(), failure);
+            log.debug("peer={} refused: id directory unavailable", session.id(), outcome.failure());
             session.close(CloseReason.DIRECTORY_UNAVAILABLE);
         }
         // A refused socket reads on too, so the client's close reply ends the connection; the frame

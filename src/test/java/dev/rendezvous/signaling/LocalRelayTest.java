@@ -103,7 +103,7 @@ class LocalRelayTest {
         relay.release(alice);
         assertThat(relay.holds(alice.id())).isFalse();
         assertThat(relay.localSessionCount()).isZero();
-        assertThat(relay.claimNow(impostor)).isEqualTo(ClaimResult.CLAIMED);
+        assertThat(relay.claimNow(impostor).result()).isEqualTo(ClaimResult.CLAIMED);
     }
 
     @Test

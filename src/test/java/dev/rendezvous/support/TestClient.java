@@ -30,19 +30,32 @@ public final class TestClient implements AutoCloseable {
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
 
-    private TestClient(URI uri) throws Exception {
-        this.socket = HTTP.newWebSocketBuilder()
-                .connectTimeout(WAIT)
-                .buildAsync(uri, new Collector())
-                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    private TestClient(URI uri, java.util.Map<String, String> headers) throws Exception {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
+        headers.forEach(builder::header);
+        this.socket = builder.buildAsync(uri, new Collector()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     public static TestClient connect(int port, String id) throws Exception {
-        return new TestClient(uri(port, id));
+        return connect(uri(port, id));
     }
 
     public static TestClient connect(URI uri) throws Exception {
-        return new TestClient(uri);
+        return new TestClient(uri, java.util.Map.of());
+    }
+
+    /** Connects with extra upgrade headers, such as {@code Authorization}. */
+    public static TestClient connect(URI uri, java.util.Map<String, String> headers) throws Exception {
+        return new TestClient(uri, headers);
+    }
+
+    /** {@link #uri} with more query parameters, given as {@code name=value} pairs already encoded. */
+    public static URI uri(int port, String id, String... parameters) {
+        StringBuilder uri = new StringBuilder(uri(port, id).toString());
+        for (String parameter : parameters) {
+            uri.append('&').append(parameter);
+        }
+        return URI.create(uri.toString());
     }
 
     /**
@@ -84,6 +97,26 @@ public final class TestClient implements AutoCloseable {
     public static URI uri(int port, String id) {
         return URI.create("ws://127.0.0.1:" + port + "/websocket/?finger="
                 + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+
+    /**
+     * Sends a message to the client's own ID and returns null when it comes back (the client holds
+     * its ID), or the close the server sent instead; bounded by {@link #WAIT}.
+     */
+    public Close echoOrClose(String id) throws Exception {
+        String probe = "{\"to\":\"" + id + "\",\"echo\":true}";
+        socket.sendText(probe, true).exceptionally(e -> null);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!closed.isDone() && System.nanoTime() < deadline) {
+            String echo = poll(Duration.ofMillis(20));
+            if (echo != null) {
+                if (!echo.equals(probe)) {
+                    throw new AssertionError("expected the probe back, got " + echo);
+                }
+                return null;
+            }
+        }
+        return awaitClose();
     }
 
     public TestClient send(String text) {

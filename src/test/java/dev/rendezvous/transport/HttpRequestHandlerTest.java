@@ -1,5 +1,7 @@
 package dev.rendezvous.transport;
 
+import dev.rendezvous.admission.ClaimAdmission;
+import dev.rendezvous.admission.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -45,7 +47,7 @@ class HttpRequestHandlerTest {
 
     private EmbeddedChannel newConnection() {
         WebSocketUpgrader upgrader = new WebSocketUpgrader(65536, new EnvelopeHeaderParser(), new ServerFrames(),
-                new Router(relay, FromCheck.REJECT), relay, openSessions);
+                new Router(relay, FromCheck.REJECT), relay, openSessions, ClaimAdmission.open(Refusals.NONE));
         Map<String, HttpEndpoint> endpoints = Map.of("/healthz", new HealthEndpoint(draining::get));
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
         ch.pipeline()

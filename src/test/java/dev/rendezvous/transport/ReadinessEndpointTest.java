@@ -1,5 +1,7 @@
 package dev.rendezvous.transport;
 
+import dev.rendezvous.admission.ClaimAdmission;
+import dev.rendezvous.admission.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
@@ -96,7 +98,8 @@ class ReadinessEndpointTest {
             }
         };
         WebSocketUpgrader upgrader = new WebSocketUpgrader(65536, new EnvelopeHeaderParser(), new ServerFrames(),
-                new Router(relay, FromCheck.REJECT), relay, new OpenSessions());
+                new Router(relay, FromCheck.REJECT), relay, new OpenSessions(),
+                ClaimAdmission.open(Refusals.NONE));
         Map<String, HttpEndpoint> endpoints = Map.of("/readyz", new ReadinessEndpoint(draining::get, relay));
         return new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(8192),
                 new HttpRequestHandler(upgrader, endpoints));
