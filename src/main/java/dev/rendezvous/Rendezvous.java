@@ -1,5 +1,8 @@
 package dev.rendezvous;
 
+import dev.rendezvous.admission.ConnectionBudget;
+import dev.rendezvous.admission.ConnectionGate;
+import dev.rendezvous.admission.Refusals;
 import dev.rendezvous.cli.Actions;
 import dev.rendezvous.cli.RendezvousCommand;
 import dev.rendezvous.cli.TokenRequest;
@@ -40,20 +43,27 @@ public final class Rendezvous implements AutoCloseable {
     }
 
     public static Rendezvous start(ServerConfig config) throws InterruptedException {
+        long openFiles = OpenFileLimit.current();
+        ConnectionBudget budget = ConnectionBudget.resolve(config.access().limits().maxConnections(), openFiles);
         Relay relay = relayFor(config);
         RendezvousServer server;
         try {
-            server = RendezvousServer.start(config, relay, endpointsFor(config));
+            server = RendezvousServer.start(config, relay, endpointsFor(config),
+                    new ConnectionGate(config.access(), budget.max(), Refusals.NONE));
         } catch (InterruptedException | RuntimeException e) {
             relay.close();
             throw e;
         }
         log.info("rendezvous {} listening on {} transport={} mode={} from-check={} max-message-bytes={} "
-                        + "max-outbound-bytes={} ping-interval={} idle-timeout={}",
+                        + "max-outbound-bytes={} ping-interval={} idle-timeout={} max-connections={}",
                 Version.current(), server.address(), server.transportName(),
                 config.clustered() ? "cluster" : "single-node",
                 config.fromCheck().name().toLowerCase(java.util.Locale.ROOT), config.maxMessageBytes(),
-                config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout());
+                config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout(), budget);
+        String warning = budget.warning(openFiles);
+        if (warning != null) {
+            log.warn(warning);
+        }
         return new Rendezvous(config, relay, server);
     }
 

@@ -1,5 +1,6 @@
 package dev.rendezvous.transport;
 
+import dev.rendezvous.admission.ConnectionGate;
 import dev.rendezvous.config.ServerConfig;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
@@ -46,8 +47,8 @@ public final class RendezvousServer implements AutoCloseable {
     private final Channel serverChannel;
     private volatile boolean draining;
 
-    private RendezvousServer(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints)
-            throws InterruptedException {
+    private RendezvousServer(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints,
+            ConnectionGate gate) throws InterruptedException {
         this.config = config;
         this.transport = IoTransport.best();
         this.acceptor = transport.newGroup(1, "rendezvous-accept");
@@ -56,7 +57,7 @@ public final class RendezvousServer implements AutoCloseable {
 
         Router router = new Router(relay, config.fromCheck());
         WebSocketUpgrader upgrader = new WebSocketUpgrader(config.maxMessageBytes(), new EnvelopeHeaderParser(),
-                new ServerFrames(), router, relay, openSessions);
+                new ServerFrames(), router, relay, openSessions, gate);
         Map<String, HttpEndpoint> endpoints = new HashMap<>(extraEndpoints);
         endpoints.put("/healthz", new HealthEndpoint(this::isDraining));
         endpoints.put("/readyz", new ReadinessEndpoint(this::isDraining, relay));
@@ -86,14 +87,15 @@ public final class RendezvousServer implements AutoCloseable {
         this.liveness = new LivenessMonitor(openSessions, config.pingInterval(), config.idleTimeout());
     }
 
-    /** Binds and starts serving; the returned server is listening. */
-    public static RendezvousServer start(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints)
-            throws InterruptedException {
-        return new RendezvousServer(config, relay, extraEndpoints);
+    /** Binds and starts serving; the returned server is listening. Every upgrade passes {@code gate}. */
+    public static RendezvousServer start(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints,
+            ConnectionGate gate) throws InterruptedException {
+        return new RendezvousServer(config, relay, extraEndpoints, gate);
     }
 
-    public static RendezvousServer start(ServerConfig config, Relay relay) throws InterruptedException {
-        return start(config, relay, Map.of());
+    public static RendezvousServer start(ServerConfig config, Relay relay, ConnectionGate gate)
+            throws InterruptedException {
+        return start(config, relay, Map.of(), gate);
     }
 
     public InetSocketAddress address() {

@@ -1,5 +1,9 @@
 package dev.rendezvous.transport;
 
+import dev.rendezvous.admission.ClientAddress;
+import dev.rendezvous.admission.ConnectionGate;
+import dev.rendezvous.admission.GateVerdict;
+import dev.rendezvous.admission.MessageRate;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.ClaimResult;
@@ -7,6 +11,7 @@ import dev.rendezvous.signaling.CloseReason;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.signaling.Router;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -25,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns an HTTP request at {@code /websocket} into a bound WebSocket: validates the ID and the
- * upgrade headers (400 or 426 before anything is claimed), claims the ID, then performs the
- * handshake and swaps the HTTP handlers for the frame pipeline, all before the 101 can be read. A
+ * upgrade headers (400 or 426 before anything is claimed), asks the {@link ConnectionGate} (origin,
+ * socket limits: 403, 429 or 503), claims the ID, then performs the handshake and swaps the HTTP
+ * handlers for the frame pipeline, all before the 101 can be read. A
  * taken ID is reported after the upgrade with close code 4409, because browsers hide the status of
  * a refused upgrade from scripts and a close code is the only reason a page can read.
  */
@@ -45,9 +51,12 @@ final class WebSocketUpgrader {
     private final Router router;
     private final Relay relay;
     private final OpenSessions openSessions;
+    private final ConnectionGate gate;
+    /** Gives back the slot of a socket whose client is its TCP peer: one listener for all of them. */
+    private final ChannelFutureListener releaseDirect;
 
     WebSocketUpgrader(int maxMessageBytes, EnvelopeHeaderParser parser, ServerFrames frames, Router router,
-            Relay relay, OpenSessions openSessions) {
+            Relay relay, OpenSessions openSessions, ConnectionGate gate) {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessageBytes)
                 .allowExtensions(false)
@@ -63,6 +72,8 @@ final class WebSocketUpgrader {
         this.router = router;
         this.relay = relay;
         this.openSessions = openSessions;
+        this.gate = gate;
+        this.releaseDirect = closed -> gate.release(WebSocketSession.peerAddress(closed.channel()), null);
     }
 
     void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String rawQuery) {
@@ -84,7 +95,19 @@ final class WebSocketUpgrader {
             return;
         }
         Channel channel = ctx.channel();
-        WebSocketSession session = new WebSocketSession(finger.id(), channel, frames, System.nanoTime());
+        GateVerdict verdict = gate.admit(WebSocketSession.peerAddress(channel), request.headers()::getAll);
+        if (verdict instanceof GateVerdict.Refused refused) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.valueOf(refused.status()), refused.body(),
+                    refused.retryAfterSeconds());
+            return;
+        }
+        ClientAddress forwarded = ((GateVerdict.Admitted) verdict).forwardedClient();
+        // The slot is held until the connection closes, whatever happens to the upgrade; a listener
+        // on the close future is the one place every path goes through. Direct sockets share one
+        // listener, so an idle socket costs no object for it.
+        channel.closeFuture().addListener(forwarded == null ? releaseDirect
+                : (ChannelFutureListener) closed -> gate.release(null, forwarded));
+        WebSocketSession session = new WebSocketSession(finger.id(), channel, frames, System.nanoTime(), forwarded);
         // Claim before the 101 goes out, so that a client holding a 101 is already reachable by
         // its ID. Nothing is read from the socket until the claim (remote in a cluster) is decided.
         CompletableFuture<ClaimResult> claim = relay.claim(session).toCompletableFuture();
@@ -148,6 +171,13 @@ final class WebSocketUpgrader {
         pipeline.addLast(FRAME_HANDLER, frameHandler);
     }
 
+    private WebSocketFrameHandler frameHandlerFor(WebSocketSession session) {
+        MessageRate rate = gate.messageRate();
+        return rate == null
+                ? new WebSocketFrameHandler(session, parser, router, relay, openSessions)
+                : new RateLimitedFrameHandler(session, parser, router, relay, openSessions, rate, System.nanoTime());
+    }
+
     private void finish(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, FullHttpRequest request,
             WebSocketSession session, ClaimResult outcome, Throwable failure) {
         Channel channel = ctx.channel();
@@ -171,8 +201,7 @@ final class WebSocketUpgrader {
             handshaker.handshake(channel, request);
             ChannelPipeline pipeline = ctx.pipeline();
             pipeline.remove(ServerChannelInitializer.HANDSHAKE_DEADLINE);
-            addFrameHandlers(pipeline, maxMessageBytes,
-                    new WebSocketFrameHandler(session, parser, router, relay, openSessions));
+            addFrameHandlers(pipeline, maxMessageBytes, frameHandlerFor(session));
             pipeline.remove(ctx.handler());
         } catch (RuntimeException e) {
             // Until the frame handler is in place nothing would ever release the ID: do it here.
@@ -188,8 +217,10 @@ final class WebSocketUpgrader {
         if (outcome == ClaimResult.CLAIMED && lateForShutdown) {
             log.debug("peer={} connected as the node shuts down", session.id());
             session.close(CloseReason.GOING_AWAY);
+        } else if (outcome == ClaimResult.CLAIMED && session.forwarded()) {
+            log.debug("peer={} connected from {} via {}", session.id(), session.clientAddress(), channel.remoteAddress());
         } else if (outcome == ClaimResult.CLAIMED) {
-            log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());
+            log.debug("peer={} connected from {}", session.id(), session.clientAddress());
         } else if (outcome == ClaimResult.TAKEN) {
             log.debug("peer={} refused: id taken", session.id());
             session.close(CloseReason.ID_TAKEN);

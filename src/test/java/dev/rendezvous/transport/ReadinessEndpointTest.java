@@ -2,6 +2,9 @@ package dev.rendezvous.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.admission.ConnectionGate;
+import dev.rendezvous.admission.Refusals;
+import dev.rendezvous.config.AccessConfig;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.ClaimResult;
@@ -96,7 +99,8 @@ class ReadinessEndpointTest {
             }
         };
         WebSocketUpgrader upgrader = new WebSocketUpgrader(65536, new EnvelopeHeaderParser(), new ServerFrames(),
-                new Router(relay, FromCheck.REJECT), relay, new OpenSessions());
+                new Router(relay, FromCheck.REJECT), relay, new OpenSessions(),
+                new ConnectionGate(AccessConfig.DEFAULT, Integer.MAX_VALUE, Refusals.NONE));
         Map<String, HttpEndpoint> endpoints = Map.of("/readyz", new ReadinessEndpoint(draining::get, relay));
         return new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(8192),
                 new HttpRequestHandler(upgrader, endpoints));
