@@ -95,8 +95,9 @@ public final class RefusalLog {
     }
 
     /**
-     * Once a minute, forgets the pairs whose minute is over and reports in one line what they, and
-     * the refusals beyond the tracked pairs, held back.
+     * Once a minute, forgets the pairs that went a whole minute past their own without a refusal,
+     * and reports in one line what they, and the refusals beyond the tracked pairs, held back. A
+     * pair that is still being refused reports its own count in its next line instead.
      */
     private void sweepIfDue(long now) {
         long last = lastSweep.get();
@@ -106,7 +107,7 @@ public final class RefusalLog {
         long held = unlogged.getAndSet(0);
         for (var entry : windows.entrySet()) {
             Window window = entry.getValue();
-            if (now - window.start >= WINDOW_NANOS && windows.remove(entry.getKey(), window)) {
+            if (now - window.start >= 2 * WINDOW_NANOS && windows.remove(entry.getKey(), window)) {
                 held += window.held.get();
             }
         }
