@@ -23,7 +23,7 @@ final class TokenBucket {
         }
         this.rate = ratePerSecond;
         this.burst = burst;
-        this.intervalNanos = (long) Math.max(1, Math.min(MAX_SPAN_NANOS, Math.round(1e9 / ratePerSecond)));
+        this.intervalNanos = Math.max(1, Math.min(MAX_SPAN_NANOS, Math.round(1e9 / ratePerSecond)));
         this.toleranceNanos = (long) Math.min(MAX_SPAN_NANOS, (double) intervalNanos * (burst - 1));
     }
 
