@@ -1,6 +1,8 @@
 package dev.rendezvous;
 
 import dev.rendezvous.admission.ClaimAdmission;
+import dev.rendezvous.admission.ConnectionBudget;
+import dev.rendezvous.admission.ConnectionGate;
 import dev.rendezvous.admission.JwksSettings;
 import dev.rendezvous.admission.Refusals;
 import dev.rendezvous.admission.TokenMinter;
@@ -53,6 +55,8 @@ public final class Rendezvous implements AutoCloseable {
     public static Rendezvous start(ServerConfig config, JwksSettings jwks) throws InterruptedException {
         // Refusals are counted once the metrics adapter exists; until then they are logged only.
         ClaimAdmission admission = ClaimAdmission.from(config.auth(), jwks, Refusals.NONE);
+        long openFiles = OpenFileLimit.current();
+        ConnectionBudget budget = ConnectionBudget.resolve(config.access().limits().maxConnections(), openFiles);
         Relay relay;
         try {
             relay = relayFor(config);
@@ -62,18 +66,23 @@ public final class Rendezvous implements AutoCloseable {
         }
         RendezvousServer server;
         try {
-            server = RendezvousServer.start(config, relay, endpointsFor(config), admission);
+            server = RendezvousServer.start(config, relay, endpointsFor(config),
+                    new ConnectionGate(config.access(), budget.max(), Refusals.NONE), admission);
         } catch (InterruptedException | RuntimeException e) {
             relay.close();
             admission.close();
             throw e;
         }
         log.info("rendezvous {} listening on {} transport={} mode={} from-check={} max-message-bytes={} "
-                        + "max-outbound-bytes={} ping-interval={} idle-timeout={}",
+                        + "max-outbound-bytes={} ping-interval={} idle-timeout={} max-connections={}",
                 Version.current(), server.address(), server.transportName(),
                 config.clustered() ? "cluster" : "single-node",
                 config.fromCheck().name().toLowerCase(java.util.Locale.ROOT), config.maxMessageBytes(),
-                config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout());
+                config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout(), budget);
+        String warning = budget.warning(openFiles);
+        if (warning != null) {
+            log.warn(warning);
+        }
         if (admission.grantsRequired()) {
             log.info("grants required: id claim {}{}{}", config.auth().idClaim(),
                     config.auth().issuer() == null ? "" : ", issuer " + config.auth().issuer(),

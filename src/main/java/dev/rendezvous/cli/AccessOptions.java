@@ -24,12 +24,13 @@ final class AccessOptions implements Options {
     List<CidrRange> trustProxy;
 
     @Option(names = "--max-connections", defaultValue = "0", scope = ScopeType.INHERIT,
-            description = "Open connections on the node; over it an upgrade gets 503. "
-                    + "0 = the open-file limit minus a reserve.")
+            description = "WebSocket sockets on the node, from the upgrade until they close; over it an upgrade "
+                    + "gets 503. 0 = the open-file limit minus a reserve of 256.")
     int maxConnections;
 
     @Option(names = "--max-connections-per-ip", defaultValue = "0", scope = ScopeType.INHERIT,
-            description = "Open connections from one client address; over it 429. 0 = no limit.")
+            description = "WebSocket sockets from one client address (an IPv6 /64 counts as one); over it 429. "
+                    + "0 = no limit.")
     int maxConnectionsPerIp;
 
     @Option(names = "--handshake-rate", defaultValue = "0", scope = ScopeType.INHERIT,

@@ -60,6 +60,11 @@ public final class CidrRange {
         if (!v6 && !isDottedQuad(address)) {
             return null;
         }
+        // InetAddress parses a literal only when it starts with a hex digit or ':'; anything else
+        // (".::1") it would send to DNS.
+        if (v6 && address.charAt(0) == '.') {
+            return null;
+        }
         try {
             return InetAddress.getByName(address).getAddress();
         } catch (UnknownHostException | RuntimeException e) {

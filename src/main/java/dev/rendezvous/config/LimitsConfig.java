@@ -6,9 +6,9 @@ package dev.rendezvous.config;
  * cleanly instead of failing {@code accept}); the rest are off (0) until set. The README's
  * Security section gives the values recommended for a public node.
  *
- * @param maxConnections       open connections on the node (HTTP and WebSocket); 0: the open-file
- *                             limit minus a reserve, read at start
- * @param maxConnectionsPerIp  open connections from one client address; 0: no limit
+ * @param maxConnections       sockets on the node, counted from the upgrade's admission until the
+ *                             connection closes; 0: the open-file limit minus a reserve, read at start
+ * @param maxConnectionsPerIp  sockets from one client address (an IPv6 /64 counts as one); 0: no limit
  * @param handshakeRate        WebSocket upgrades per second from one client address (token bucket); 0: no limit
  * @param handshakeBurst       the bucket's size; 0 with a rate: the rate (one second's worth)
  * @param messageRate          messages per second from one socket (token bucket); 0: no limit

@@ -39,6 +39,11 @@ public final class OriginPattern {
         if (text.equals("*")) {
             return new OriginPattern(text, true, null, null, false, -1);
         }
+        // ASCII only (browsers send the punycode form), so that lower-casing cannot turn another
+        // character into a letter of the host (the Kelvin sign lower-cases to 'k').
+        if (!text.chars().allMatch(c -> c < 128)) {
+            throw new IllegalArgumentException("allowed origin '" + raw + "' must be ASCII (write the host in punycode)");
+        }
         String lower = text.toLowerCase(Locale.ROOT);
         int sep = lower.indexOf("://");
         if (sep <= 0) {
@@ -73,7 +78,7 @@ public final class OriginPattern {
     }
 
     private static int parsePort(String raw, String digits) {
-        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(Character::isDigit)) {
+        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException("allowed origin '" + raw + "' has an invalid port");
         }
         int port = Integer.parseInt(digits);

@@ -23,8 +23,14 @@ final class HttpResponses {
     }
 
     static void text(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body) {
+        text(ctx, request, status, body, 0);
+    }
+
+    /** A text answer with {@code Retry-After} (in seconds; 0 for none). */
+    static void text(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body,
+            long retryAfterSeconds) {
         send(ctx, request, status, "text/plain; charset=utf-8",
-                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
+                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8), retryAfterSeconds);
     }
 
     /** A one-line answer, then FIN; the connection stays readable (input is discarded) until the client closes. */
@@ -46,6 +52,11 @@ final class HttpResponses {
 
     static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
             String contentType, ByteBuf body) {
+        send(ctx, request, status, contentType, body, 0);
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+            String contentType, ByteBuf body, long retryAfterSeconds) {
         boolean head = HttpMethod.HEAD.equals(request.method());
         int length = body.readableBytes();
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
@@ -57,6 +68,9 @@ final class HttpResponses {
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set("X-Content-Type-Options", "nosniff");
+        if (retryAfterSeconds > 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        }
         HttpUtil.setContentLength(response, length);
         boolean keepAlive = HttpUtil.isKeepAlive(request) && status.code() < 400;
         HttpUtil.setKeepAlive(response, keepAlive);

@@ -1,6 +1,7 @@
 package dev.rendezvous.transport;
 
 import dev.rendezvous.admission.ClaimAdmission;
+import dev.rendezvous.admission.ConnectionGate;
 import dev.rendezvous.config.ServerConfig;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
@@ -48,7 +49,7 @@ public final class RendezvousServer implements AutoCloseable {
     private volatile boolean draining;
 
     private RendezvousServer(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints,
-            ClaimAdmission admission) throws InterruptedException {
+            ConnectionGate gate, ClaimAdmission admission) throws InterruptedException {
         this.config = config;
         this.transport = IoTransport.best();
         this.acceptor = transport.newGroup(1, "rendezvous-accept");
@@ -57,7 +58,7 @@ public final class RendezvousServer implements AutoCloseable {
 
         Router router = new Router(relay, config.fromCheck());
         WebSocketUpgrader upgrader = new WebSocketUpgrader(config.maxMessageBytes(), new EnvelopeHeaderParser(),
-                new ServerFrames(), router, relay, openSessions, admission);
+                new ServerFrames(), router, relay, openSessions, gate, admission);
         Map<String, HttpEndpoint> endpoints = new HashMap<>(extraEndpoints);
         endpoints.put("/healthz", new HealthEndpoint(this::isDraining));
         endpoints.put("/readyz", new ReadinessEndpoint(this::isDraining, relay));
@@ -88,12 +89,13 @@ public final class RendezvousServer implements AutoCloseable {
     }
 
     /**
-     * Binds and starts serving; the returned server is listening. {@code admission} decides what
-     * each socket may claim; the caller owns it (and closes it after the server).
+     * Binds and starts serving; the returned server is listening. Every upgrade passes {@code gate}
+     * (origins, limits), then {@code admission} decides what the socket may claim; the caller owns
+     * {@code admission} (and closes it after the server).
      */
     public static RendezvousServer start(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints,
-            ClaimAdmission admission) throws InterruptedException {
-        return new RendezvousServer(config, relay, extraEndpoints, admission);
+            ConnectionGate gate, ClaimAdmission admission) throws InterruptedException {
+        return new RendezvousServer(config, relay, extraEndpoints, gate, admission);
     }
 
     public InetSocketAddress address() {

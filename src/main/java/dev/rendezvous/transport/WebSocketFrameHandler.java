@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of an upgraded socket: whole text messages in, routing decisions out.
- * Control frames are answered here; the domain rules live in {@link Router}.
+ * Control frames are answered here; the domain rules live in {@link Router}. With a message rate
+ * the node uses {@link RateLimitedFrameHandler} instead, so that sockets of a node without one
+ * carry no bucket fields.
  */
-final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
+class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
 
@@ -61,9 +63,10 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            session.markInbound(System.nanoTime());
+            long nowNanos = System.nanoTime();
+            session.markInbound(nowNanos);
             if (frame instanceof TextWebSocketFrame text) {
-                onText(text.content());
+                onText(text.content(), nowNanos);
             } else if (frame instanceof PingWebSocketFrame) {
                 session.pong(frame.content().retain());
             } else if (frame instanceof CloseWebSocketFrame close) {
@@ -79,8 +82,8 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onText(ByteBuf content) {
-        if (session.isClosing()) {
+    private void onText(ByteBuf content, long nowNanos) {
+        if (session.isClosing() || !withinRate(nowNanos)) {
             return;
         }
         EnvelopeHeader header;
@@ -93,6 +96,15 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         }
         lastHeader = header;
         router.route(session, allowedPeers, header, new ByteBufPayload(content));
+    }
+
+    /** Whether a message that arrived at {@code nowNanos} may be routed; without a message rate, always. */
+    boolean withinRate(long nowNanos) {
+        return true;
+    }
+
+    WebSocketSession session() {
+        return session;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.rendezvous.transport;
 
+import dev.rendezvous.admission.ClientAddress;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.Claim;
 import dev.rendezvous.signaling.CloseReason;
@@ -20,6 +21,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
@@ -55,18 +58,21 @@ final class WebSocketSession implements PeerSession, Runnable {
     private long lastPingNanos;
     /** Where this socket's ID is bound, or null when it holds none: released once, when closing starts. */
     private volatile Relay boundIn;
+    /** The client a trusted proxy named; null when it is the TCP peer, which the channel knows. */
+    private final ClientAddress forwardedClient;
 
-    WebSocketSession(PeerId id, Channel channel, ServerFrames frames, long nowNanos) {
-        this(Claim.plain(id), channel, frames, nowNanos);
+    WebSocketSession(PeerId id, Channel channel, ServerFrames frames, long nowNanos, ClientAddress forwardedClient) {
+        this(Claim.plain(id), channel, frames, nowNanos, forwardedClient);
     }
 
-    WebSocketSession(Claim claim, Channel channel, ServerFrames frames, long nowNanos) {
+    WebSocketSession(Claim claim, Channel channel, ServerFrames frames, long nowNanos, ClientAddress forwardedClient) {
         this.id = claim.id();
         this.claim = claim.hasKey() || claim.vouched() || claim.peers() != null ? claim : null;
         this.channel = channel;
         this.frames = frames;
         this.lastInboundNanos = nowNanos;
         this.lastPingNanos = nowNanos;
+        this.forwardedClient = forwardedClient;
     }
 
     @Override
@@ -81,6 +87,28 @@ final class WebSocketSession implements PeerSession, Runnable {
 
     Channel channel() {
         return channel;
+    }
+
+    /**
+     * The address the node took as this socket's client, the one its per-client limits and log
+     * lines use: the TCP peer's, or with {@code --trust-proxy} the one a trusted proxy named in
+     * {@code X-Forwarded-For}. IPv4 as a dotted quad, IPv6 in RFC 5952 form, without a port.
+     */
+    public String clientAddress() {
+        return client().toString();
+    }
+
+    ClientAddress client() {
+        return forwardedClient != null ? forwardedClient : ClientAddress.of(peerAddress(channel));
+    }
+
+    boolean forwarded() {
+        return forwardedClient != null;
+    }
+
+    /** The TCP peer's IP address, or null for a channel without one (an embedded channel in tests). */
+    static InetAddress peerAddress(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
     @Override

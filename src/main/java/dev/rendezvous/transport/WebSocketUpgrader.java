@@ -2,6 +2,10 @@ package dev.rendezvous.transport;
 
 import dev.rendezvous.admission.ClaimAdmission;
 import dev.rendezvous.admission.SessionKey;
+import dev.rendezvous.admission.ClientAddress;
+import dev.rendezvous.admission.ConnectionGate;
+import dev.rendezvous.admission.GateVerdict;
+import dev.rendezvous.admission.MessageRate;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.ClaimResult;
@@ -10,6 +14,7 @@ import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.signaling.Router;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -28,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns an HTTP request at {@code /websocket} into a bound WebSocket: validates the ID and the
- * upgrade headers (400 or 426 before anything is claimed), claims the ID, then performs the
- * handshake and swaps the HTTP handlers for the frame pipeline, all before the 101 can be read. A
+ * upgrade headers (400 or 426 before anything is claimed), asks the {@link ConnectionGate} (origin,
+ * socket limits: 403, 429 or 503), claims the ID, then performs the handshake and swaps the HTTP
+ * handlers for the frame pipeline, all before the 101 can be read. A
  * taken ID is reported after the upgrade with close code 4409, because browsers hide the status of
  * a refused upgrade from scripts and a close code is the only reason a page can read.
  */
@@ -49,9 +55,12 @@ final class WebSocketUpgrader {
     private final Relay relay;
     private final OpenSessions openSessions;
     private final ClaimAdmission admission;
+    private final ConnectionGate gate;
+    /** Gives back the slot of a socket whose client is its TCP peer: one listener for all of them. */
+    private final ChannelFutureListener releaseDirect;
 
     WebSocketUpgrader(int maxMessageBytes, EnvelopeHeaderParser parser, ServerFrames frames, Router router,
-            Relay relay, OpenSessions openSessions, ClaimAdmission admission) {
+            Relay relay, OpenSessions openSessions, ConnectionGate gate, ClaimAdmission admission) {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessageBytes)
                 .allowExtensions(false)
@@ -68,6 +77,8 @@ final class WebSocketUpgrader {
         this.relay = relay;
         this.openSessions = openSessions;
         this.admission = admission;
+        this.gate = gate;
+        this.releaseDirect = closed -> gate.release(WebSocketSession.peerAddress(closed.channel()), null);
     }
 
     void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String rawQuery) {
@@ -94,24 +105,37 @@ final class WebSocketUpgrader {
             return;
         }
         Channel channel = ctx.channel();
+        GateVerdict verdict = gate.admit(WebSocketSession.peerAddress(channel), request.headers()::getAll);
+        if (verdict instanceof GateVerdict.Refused refused) {
+            HttpResponses.text(ctx, request, HttpResponseStatus.valueOf(refused.status()), refused.body(),
+                    refused.retryAfterSeconds());
+            return;
+        }
+        ClientAddress forwarded = ((GateVerdict.Admitted) verdict).forwardedClient();
+        // The slot is held until the connection closes, whatever happens to the upgrade; a listener
+        // on the close future is the one place every path goes through. Direct sockets share one
+        // listener, so an idle socket costs no object for it.
+        channel.closeFuture().addListener(forwarded == null ? releaseDirect
+                : (ChannelFutureListener) closed -> gate.release(null, forwarded));
+        Object client = forwarded != null ? forwarded : channel.remoteAddress();
         // Admission decides the claim (a grant from a JWKS may take a fetch), then the relay binds it
         // (remote in a cluster). The ID is claimed before the 101 goes out, so that a client holding
         // a 101 is already reachable by its ID. Nothing is read from the socket meanwhile.
         CompletableFuture<Outcome> outcome = admission.decide(finger.id(), key.hash(), rawQuery,
-                        request.headers().getAll(HttpHeaderNames.AUTHORIZATION), channel.remoteAddress())
-                .thenCompose(decision -> claim(channel, finger.id(), decision));
+                        request.headers().getAll(HttpHeaderNames.AUTHORIZATION), client)
+                .thenCompose(decision -> claim(channel, finger.id(), decision, forwarded));
         if (outcome.isDone()) {
             // The single-node claim is decided at once: bind, answer 101 and swap the pipeline in
             // one event-loop task, so no write from another loop can slip in between.
             finish(ctx, handshaker, request, outcome.handle((result, failure) -> orFailed(result, failure,
-                    finger.id(), channel)).join());
+                    finger.id(), channel, forwarded)).join());
             return;
         }
         channel.config().setAutoRead(false);
         FullHttpRequest held = request.retain();
         outcome.whenComplete((result, failure) -> channel.eventLoop().execute(() -> {
             try {
-                finish(ctx, handshaker, held, orFailed(result, failure, finger.id(), channel));
+                finish(ctx, handshaker, held, orFailed(result, failure, finger.id(), channel, forwarded));
             } finally {
                 held.release();
             }
@@ -119,10 +143,11 @@ final class WebSocketUpgrader {
     }
 
     /** A decision or claim that failed outright (a server bug or an unreachable directory) refuses with 1013. */
-    private Outcome orFailed(Outcome outcome, Throwable failure, PeerId id, Channel channel) {
+    private Outcome orFailed(Outcome outcome, Throwable failure, PeerId id, Channel channel,
+            ClientAddress forwarded) {
         return failure == null ? outcome
-                : new Outcome(new WebSocketSession(id, channel, frames, System.nanoTime()), ClaimResult.UNAVAILABLE,
-                        null, failure);
+                : new Outcome(new WebSocketSession(id, channel, frames, System.nanoTime(), forwarded),
+                        ClaimResult.UNAVAILABLE, null, failure);
     }
 
     /** What the upgrade ends in: a claim's result, or a refused grant (then nothing is claimed). */
@@ -132,12 +157,14 @@ final class WebSocketUpgrader {
         }
     }
 
-    private CompletableFuture<Outcome> claim(Channel channel, PeerId id, ClaimAdmission.Decision decision) {
+    private CompletableFuture<Outcome> claim(Channel channel, PeerId id, ClaimAdmission.Decision decision,
+            ClientAddress forwarded) {
         if (decision.refusal() != null) {
-            WebSocketSession refused = new WebSocketSession(id, channel, frames, System.nanoTime());
+            WebSocketSession refused = new WebSocketSession(id, channel, frames, System.nanoTime(), forwarded);
             return CompletableFuture.completedFuture(new Outcome(refused, null, decision.refusal(), null));
         }
-        WebSocketSession session = new WebSocketSession(decision.claim(), channel, frames, System.nanoTime());
+        WebSocketSession session = new WebSocketSession(decision.claim(), channel, frames, System.nanoTime(),
+                forwarded);
         return relay.claim(session).toCompletableFuture().handle((result, failure) -> failure == null
                 ? new Outcome(session, result, null, null)
                 : new Outcome(session, ClaimResult.UNAVAILABLE, null, failure));
@@ -185,6 +212,13 @@ final class WebSocketUpgrader {
         pipeline.addLast(FRAME_HANDLER, frameHandler);
     }
 
+    private WebSocketFrameHandler frameHandlerFor(WebSocketSession session) {
+        MessageRate rate = gate.messageRate();
+        return rate == null
+                ? new WebSocketFrameHandler(session, parser, router, relay, openSessions)
+                : new RateLimitedFrameHandler(session, parser, router, relay, openSessions, rate, System.nanoTime());
+    }
+
     private void finish(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, FullHttpRequest request,
             Outcome outcome) {
         Channel channel = ctx.channel();
@@ -209,8 +243,7 @@ final class WebSocketUpgrader {
             handshaker.handshake(channel, request);
             ChannelPipeline pipeline = ctx.pipeline();
             pipeline.remove(ServerChannelInitializer.HANDSHAKE_DEADLINE);
-            addFrameHandlers(pipeline, maxMessageBytes,
-                    new WebSocketFrameHandler(session, parser, router, relay, openSessions));
+            addFrameHandlers(pipeline, maxMessageBytes, frameHandlerFor(session));
             pipeline.remove(ctx.handler());
         } catch (RuntimeException e) {
             // Until the frame handler is in place nothing would ever release the ID: do it here.
@@ -230,7 +263,8 @@ final class WebSocketUpgrader {
             log.debug("peer={} connected as the node shuts down", session.id());
             session.close(CloseReason.GOING_AWAY);
         } else if (outcome.claimed()) {
-            log.debug("peer={} connected from {}{}", session.id(), channel.remoteAddress(),
+            log.debug("peer={} connected from {}{}{}", session.id(), session.clientAddress(),
+                    session.forwarded() ? " via " + channel.remoteAddress() : "",
                     outcome.result() == ClaimResult.REPLACED ? ", replacing its older socket" : "");
         } else if (outcome.result() == ClaimResult.TAKEN) {
             log.debug("peer={} refused: id taken", session.id());

@@ -1,5 +1,6 @@
 package dev.rendezvous.support;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -12,6 +13,7 @@ public final class CapturedLog implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final boolean wasAdditive;
+    private final Level wasLevel;
 
     public CapturedLog(Class<?> source) {
         this(source.getName());
@@ -19,7 +21,20 @@ public final class CapturedLog implements AutoCloseable {
 
     /** By logger name, for classes a test cannot name (package-private ones elsewhere). */
     public CapturedLog(String loggerName) {
+        this(loggerName, null);
+    }
+
+    /** Also lowers the logger's level to {@code level} (the tests' default is WARN) until closed. */
+    public CapturedLog(Class<?> source, Level level) {
+        this(source.getName(), level);
+    }
+
+    public CapturedLog(String loggerName, Level level) {
         logger = (Logger) LoggerFactory.getLogger(loggerName);
+        wasLevel = logger.getLevel();
+        if (level != null) {
+            logger.setLevel(level);
+        }
         wasAdditive = logger.isAdditive();
         appender.start();
         logger.addAppender(appender);
@@ -30,8 +45,18 @@ public final class CapturedLog implements AutoCloseable {
         return appender.list;
     }
 
+    /** The formatted messages logged so far, in order; safe while event loops still log. */
+    public List<String> messages() {
+        List<ILoggingEvent> copy;
+        synchronized (appender) { // AppenderBase.doAppend holds this lock while it adds
+            copy = List.copyOf(appender.list);
+        }
+        return copy.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
     @Override
     public void close() {
+        logger.setLevel(wasLevel);
         logger.setAdditive(wasAdditive);
         logger.detachAppender(appender);
         appender.stop();

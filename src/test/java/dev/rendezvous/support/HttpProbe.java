@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -33,8 +34,13 @@ public final class HttpProbe implements AutoCloseable {
     private final int port;
 
     public HttpProbe(int port) throws IOException {
+        this(null, port);
+    }
+
+    /** From a chosen loopback source address (127.0.0.2, …), as a client elsewhere would be; null: any. */
+    public HttpProbe(InetAddress from, int port) throws IOException {
         this.port = port;
-        this.socket = new Socket("127.0.0.1", port);
+        this.socket = new Socket(InetAddress.getByName("127.0.0.1"), port, from, 0);
         socket.setSoTimeout((int) TestClient.WAIT.toMillis());
         this.in = new DataInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
@@ -49,8 +55,23 @@ public final class HttpProbe implements AutoCloseable {
 
     /** An upgrade request with valid WebSocket headers. */
     public static Response upgrade(int port, String pathAndQuery) throws IOException {
-        return get(port, pathAndQuery, "Upgrade: websocket", "Connection: Upgrade",
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13");
+        return get(port, pathAndQuery, UPGRADE_HEADERS);
+    }
+
+    /** The headers of a valid WebSocket upgrade request, to send with others. */
+    public static final String[] UPGRADE_HEADERS = {"Upgrade: websocket", "Connection: Upgrade",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"};
+
+    /**
+     * Whether the server hung up after its answer: the next read sees the end of the stream (a
+     * 101 is followed by WebSocket frames instead, so this is only for refusals).
+     */
+    public boolean closedByServer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
     }
 
     public Response request(String method, String pathAndQuery, String... extraHeaders) throws IOException {

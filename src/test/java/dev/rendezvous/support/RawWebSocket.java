@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,13 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends the upgrade request for {@code pathAndQuery}; returns the socket whatever the status. */
     public static RawWebSocket open(int port, String pathAndQuery, String... extraHeaders) throws IOException {
-        return open(new Socket("127.0.0.1", port), pathAndQuery, extraHeaders);
+        return openFrom(null, port, pathAndQuery, extraHeaders);
+    }
+
+    /** The same from a chosen loopback source address (127.0.0.2, …); null: any. */
+    public static RawWebSocket openFrom(InetAddress from, int port, String pathAndQuery, String... extraHeaders)
+            throws IOException {
+        return open(new Socket(InetAddress.getByName("127.0.0.1"), port, from, 0), pathAndQuery, extraHeaders);
     }
 
     /**

@@ -1,10 +1,12 @@
 package dev.rendezvous.transport;
 
-import dev.rendezvous.admission.ClaimAdmission;
-import dev.rendezvous.admission.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.rendezvous.admission.ClaimAdmission;
+import dev.rendezvous.admission.ConnectionGate;
+import dev.rendezvous.admission.Refusals;
+import dev.rendezvous.config.AccessConfig;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.CloseReason;
@@ -47,7 +49,8 @@ class HttpRequestHandlerTest {
 
     private EmbeddedChannel newConnection() {
         WebSocketUpgrader upgrader = new WebSocketUpgrader(65536, new EnvelopeHeaderParser(), new ServerFrames(),
-                new Router(relay, FromCheck.REJECT), relay, openSessions, ClaimAdmission.open(Refusals.NONE));
+                new Router(relay, FromCheck.REJECT), relay, openSessions,
+                new ConnectionGate(AccessConfig.DEFAULT, Integer.MAX_VALUE, Refusals.NONE), ClaimAdmission.open(Refusals.NONE));
         Map<String, HttpEndpoint> endpoints = Map.of("/healthz", new HealthEndpoint(draining::get));
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
         ch.pipeline()

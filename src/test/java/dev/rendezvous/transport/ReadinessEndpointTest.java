@@ -1,14 +1,16 @@
 package dev.rendezvous.transport;
 
-import dev.rendezvous.admission.ClaimAdmission;
-import dev.rendezvous.admission.Refusals;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.admission.ClaimAdmission;
+import dev.rendezvous.admission.ConnectionGate;
+import dev.rendezvous.admission.Refusals;
+import dev.rendezvous.config.AccessConfig;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.ClaimResult;
-import dev.rendezvous.signaling.FromCheck;
 import dev.rendezvous.signaling.Forwarded;
+import dev.rendezvous.signaling.FromCheck;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.Payload;
 import dev.rendezvous.signaling.PeerId;
@@ -99,7 +101,7 @@ class ReadinessEndpointTest {
         };
         WebSocketUpgrader upgrader = new WebSocketUpgrader(65536, new EnvelopeHeaderParser(), new ServerFrames(),
                 new Router(relay, FromCheck.REJECT), relay, new OpenSessions(),
-                ClaimAdmission.open(Refusals.NONE));
+                new ConnectionGate(AccessConfig.DEFAULT, Integer.MAX_VALUE, Refusals.NONE), ClaimAdmission.open(Refusals.NONE));
         Map<String, HttpEndpoint> endpoints = Map.of("/readyz", new ReadinessEndpoint(draining::get, relay));
         return new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(8192),
                 new HttpRequestHandler(upgrader, endpoints));

@@ -50,7 +50,7 @@ class WebSocketFrameHandlerTest {
     private final WebSocketSession bob = connect("bob", bobChannel);
 
     private WebSocketSession connect(String id, EmbeddedChannel channel) {
-        WebSocketSession session = new WebSocketSession(new PeerId(id), channel, frames, CONNECTED_AT);
+        WebSocketSession session = new WebSocketSession(new PeerId(id), channel, frames, CONNECTED_AT, null);
         session.markOpen();
         channel.pipeline().addLast(WebSocketUpgrader.FRAME_HANDLER, new WebSocketFrameHandler(session,
                 new EnvelopeHeaderParser(), new Router(relay, FromCheck.REJECT), relay, openSessions));

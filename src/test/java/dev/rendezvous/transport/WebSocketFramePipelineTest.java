@@ -34,7 +34,7 @@ class WebSocketFramePipelineTest {
     private final EmbeddedChannel alice = new EmbeddedChannel();
 
     WebSocketFramePipelineTest() {
-        WebSocketSession session = new WebSocketSession(new PeerId("alice"), alice, new ServerFrames(), 0);
+        WebSocketSession session = new WebSocketSession(new PeerId("alice"), alice, new ServerFrames(), 0, null);
         session.markOpen();
         WebSocketUpgrader.addFrameHandlers(alice.pipeline(), MAX_MESSAGE_BYTES, new WebSocketFrameHandler(session,
                 new EnvelopeHeaderParser(), new Router(relay, FromCheck.REJECT), relay, new OpenSessions()));

@@ -38,7 +38,7 @@ class WebSocketSessionTest {
     private static final int MAX_QUEUED_BYTES = HIGH_WATER_MARK + MESSAGE.length() + 2 * 96 + 32;
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
-    private final WebSocketSession session = new WebSocketSession(new PeerId("bob"), channel, new ServerFrames(), 0);
+    private final WebSocketSession session = new WebSocketSession(new PeerId("bob"), channel, new ServerFrames(), 0, null);
 
     {
         session.markOpen();
@@ -238,7 +238,7 @@ class WebSocketSessionTest {
     @Test
     void refusesDeliveriesUntilTheUpgradeHasFinished() {
         EmbeddedChannel upgrading = new EmbeddedChannel();
-        WebSocketSession pending = new WebSocketSession(new PeerId("carol"), upgrading, new ServerFrames(), 0);
+        WebSocketSession pending = new WebSocketSession(new PeerId("carol"), upgrading, new ServerFrames(), 0, null);
 
         assertThat(pending.deliver(payload("{\"to\":\"carol\"}"))).isEqualTo(DeliveryResult.CONNECTING);
         assertThat(upgrading.outboundMessages()).as("nothing written on a channel that is still HTTP").isEmpty();
