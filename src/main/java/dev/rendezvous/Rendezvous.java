@@ -1,17 +1,26 @@
 package dev.rendezvous;
 
+import dev.rendezvous.admission.Refusals;
 import dev.rendezvous.cli.Actions;
 import dev.rendezvous.cli.RendezvousCommand;
 import dev.rendezvous.cli.TokenRequest;
+import dev.rendezvous.cluster.ClusterEvents;
 import dev.rendezvous.cluster.ClusterSettings;
 import dev.rendezvous.cluster.RedisRelay;
 import dev.rendezvous.config.ServerConfig;
+import dev.rendezvous.metrics.AdminConsole;
+import dev.rendezvous.metrics.Metrics;
+import dev.rendezvous.metrics.PrometheusMetrics;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.transport.DemoPage;
 import dev.rendezvous.transport.HttpEndpoint;
 import dev.rendezvous.transport.RendezvousServer;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,40 +41,92 @@ public final class Rendezvous implements AutoCloseable {
     private final ServerConfig config;
     private final Relay relay;
     private final RendezvousServer server;
+    private final PrometheusMetrics meters;
+    private final AdminConsole console;
 
-    private Rendezvous(ServerConfig config, Relay relay, RendezvousServer server) {
+    private Rendezvous(ServerConfig config, Relay relay, RendezvousServer server, PrometheusMetrics meters,
+            AdminConsole console) {
         this.config = config;
         this.relay = relay;
         this.server = server;
+        this.meters = meters;
+        this.console = console;
     }
 
     public static Rendezvous start(ServerConfig config) throws InterruptedException {
-        Relay relay = relayFor(config);
-        RendezvousServer server;
+        ClusterSettings cluster = config.clustered() ? ClusterSettings.from(config) : null;
+        String node = cluster != null ? cluster.node().value() : config.nodeId() != null ? config.nodeId() : "local";
+        String mode = config.clustered() ? "cluster" : "single-node";
+        PrometheusMetrics meters = config.admin().metrics()
+                ? new PrometheusMetrics(Version.current(), node, mode, maxConnections(config))
+                : null;
+        Relay relay;
         try {
-            server = RendezvousServer.start(config, relay, endpointsFor(config));
-        } catch (InterruptedException | RuntimeException e) {
-            relay.close();
+            relay = relayFor(cluster, meters);
+        } catch (RuntimeException e) {
+            closeMeters(meters);
             throw e;
         }
-        log.info("rendezvous {} listening on {} transport={} mode={} from-check={} max-message-bytes={} "
-                        + "max-outbound-bytes={} ping-interval={} idle-timeout={}",
-                Version.current(), server.address(), server.transportName(),
-                config.clustered() ? "cluster" : "single-node",
+        AdminConsole console = new AdminConsole(new AdminConsole.Identity(Version.current(), node, mode), meters,
+                relay::localSessionCount, relay instanceof RedisRelay redis ? redis::nodesSeen : null);
+        RendezvousServer server;
+        try {
+            server = RendezvousServer.start(config, relay, endpointsFor(config), meters == null ? Metrics.OFF : meters,
+                    console);
+        } catch (InterruptedException | RuntimeException e) {
+            relay.close();
+            console.close();
+            closeMeters(meters);
+            throw e;
+        }
+        log.info("rendezvous {} listening on {} transport={} mode={} node={} from-check={} max-message-bytes={} "
+                        + "max-outbound-bytes={} ping-interval={} idle-timeout={} metrics={} admin={}",
+                Version.current(), server.address(), server.transportName(), mode, node,
                 config.fromCheck().name().toLowerCase(java.util.Locale.ROOT), config.maxMessageBytes(),
-                config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout());
-        return new Rendezvous(config, relay, server);
+                config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout(), meters == null ? "off" : "on",
+                server.adminAddress() == null ? "public-port" : server.adminAddress());
+        return new Rendezvous(config, relay, server, meters, console);
     }
 
     /**
      * The one place where single-node and cluster mode are chosen: with --redis the Redis relay
-     * wraps the local one, so both modes run the same code path on a node.
+     * wraps the local one, so both modes run the same code path on a node. With metrics on, the
+     * cluster reports to its meters and Lettuce times every Redis command with its own recorder.
      */
-    private static Relay relayFor(ServerConfig config) {
-        if (!config.clustered()) {
+    private static Relay relayFor(ClusterSettings cluster, PrometheusMetrics meters) {
+        if (cluster == null) {
             return new LocalRelay();
         }
-        return RedisRelay.connect(ClusterSettings.from(config), new LocalRelay());
+        if (meters == null) {
+            return RedisRelay.connect(cluster, new LocalRelay());
+        }
+        ClusterEvents events = meters.cluster();
+        CommandLatencyRecorder latency = new MicrometerCommandLatencyRecorder(meters.registry(),
+                MicrometerOptions.builder().enable().histogram(false).localDistinction(false).build());
+        RedisRelay relay = RedisRelay.connect(cluster, new LocalRelay(), events, latency);
+        meters.watchRedis(relay::ready);
+        return relay;
+    }
+
+    /**
+     * The socket limit for {@code rendezvous_sockets_max}: {@code --max-connections}, or the open-file
+     * limit when it is 0. Seam: admission computes the limit in effect (that limit minus a reserve);
+     * use its figure here once it is merged.
+     */
+    private static long maxConnections(ServerConfig config) {
+        int configured = config.access().limits().maxConnections();
+        if (configured > 0) {
+            return configured;
+        }
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount()
+                : 0;
+    }
+
+    private static void closeMeters(PrometheusMetrics meters) {
+        if (meters != null) {
+            meters.close();
+        }
     }
 
     /** Plain-HTTP paths beside /websocket and /healthz. */
@@ -83,6 +144,14 @@ public final class Rendezvous implements AutoCloseable {
         return relay;
     }
 
+    /**
+     * Where admission reports its refusals: counted by cause with metrics on. Hand it to every
+     * admission check that takes one.
+     */
+    public Refusals refusals() {
+        return meters == null ? Refusals.NONE : meters.refusals();
+    }
+
     public int port() {
         return server.port();
     }
@@ -97,6 +166,8 @@ public final class Rendezvous implements AutoCloseable {
         relay.close();
         Duration left = grace.minusNanos(System.nanoTime() - start);
         server.shutdown(left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
+        console.close();
+        closeMeters(meters);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.rendezvous.transport;
 
 import dev.rendezvous.config.ServerConfig;
+import dev.rendezvous.metrics.AdminConsole;
+import dev.rendezvous.metrics.Metrics;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.CloseReason;
@@ -44,10 +46,11 @@ public final class RendezvousServer implements AutoCloseable {
     private final OpenSessions openSessions = new OpenSessions();
     private final LivenessMonitor liveness;
     private final Channel serverChannel;
+    private final AdminServer admin;
     private volatile boolean draining;
 
-    private RendezvousServer(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints)
-            throws InterruptedException {
+    private RendezvousServer(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints,
+            Metrics metrics, AdminConsole console) throws InterruptedException {
         this.config = config;
         this.transport = IoTransport.best();
         this.acceptor = transport.newGroup(1, "rendezvous-accept");
@@ -56,10 +59,14 @@ public final class RendezvousServer implements AutoCloseable {
 
         Router router = new Router(relay, config.fromCheck());
         WebSocketUpgrader upgrader = new WebSocketUpgrader(config.maxMessageBytes(), new EnvelopeHeaderParser(),
-                new ServerFrames(), router, relay, openSessions);
+                new ServerFrames(), router, relay, openSessions, metrics);
         Map<String, HttpEndpoint> endpoints = new HashMap<>(extraEndpoints);
         endpoints.put("/healthz", new HealthEndpoint(this::isDraining));
         endpoints.put("/readyz", new ReadinessEndpoint(this::isDraining, relay));
+        Map<String, HttpEndpoint> adminEndpoints = adminEndpoints(config, console);
+        if (!config.admin().separatePort()) {
+            endpoints.putAll(adminEndpoints);
+        }
         Map<String, HttpEndpoint> routes = Map.copyOf(endpoints);
 
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -76,20 +83,51 @@ public final class RendezvousServer implements AutoCloseable {
                         new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
                 .childHandler(new ServerChannelInitializer(config.handshakeTimeout().toMillis(),
                         () -> new HttpRequestHandler(upgrader, routes, this::isDraining)));
+        Channel bound = null;
         try {
-            this.serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+            bound = bootstrap.bind(config.host(), config.port()).sync().channel();
+            this.admin = config.admin().separatePort()
+                    ? AdminServer.start(transport, config.admin().host(), config.admin().port(), adminEndpoints)
+                    : null;
         } catch (InterruptedException | RuntimeException e) {
+            if (bound != null) {
+                bound.close().syncUninterruptibly();
+            }
             acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+        this.serverChannel = bound;
+        metrics.watch(openSessions::size, relay::localSessionCount);
+        metrics.watchNetty(BUFFER_ALLOCATOR, workers);
         this.liveness = new LivenessMonitor(openSessions, config.pingInterval(), config.idleTimeout());
     }
 
-    /** Binds and starts serving; the returned server is listening. */
+    /** {@code /stats} always, {@code /metrics} unless metrics are off; none without a console. */
+    private Map<String, HttpEndpoint> adminEndpoints(ServerConfig config, AdminConsole console) {
+        Map<String, HttpEndpoint> admin = new HashMap<>();
+        if (console != null) {
+            admin.put("/stats", new StatsEndpoint(console, openSessions, config.admin().token()));
+            if (console.metricsEnabled()) {
+                admin.put("/metrics", new MetricsEndpoint(console));
+            }
+        }
+        return admin;
+    }
+
+    /**
+     * Binds and starts serving; the returned server is listening, and so is its admin port if the
+     * configuration names one. {@code metrics} records at the transport's edges; {@code console}
+     * answers {@code /metrics} and {@code /stats} (null: neither path is served).
+     */
+    public static RendezvousServer start(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints,
+            Metrics metrics, AdminConsole console) throws InterruptedException {
+        return new RendezvousServer(config, relay, extraEndpoints, metrics, console);
+    }
+
     public static RendezvousServer start(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints)
             throws InterruptedException {
-        return new RendezvousServer(config, relay, extraEndpoints);
+        return start(config, relay, extraEndpoints, Metrics.OFF, null);
     }
 
     public static RendezvousServer start(ServerConfig config, Relay relay) throws InterruptedException {
@@ -102,6 +140,11 @@ public final class RendezvousServer implements AutoCloseable {
 
     public int port() {
         return address().getPort();
+    }
+
+    /** Where {@code /metrics} and {@code /stats} are served apart from the public port; null when they are not. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
     }
 
     public String transportName() {
@@ -150,6 +193,10 @@ public final class RendezvousServer implements AutoCloseable {
         workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         long left = Math.max(0, deadline - System.nanoTime());
         workers.terminationFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+        // Last: operators watch the drain through the admin port.
+        if (admin != null) {
+            admin.close();
+        }
         return allClosed;
     }
 

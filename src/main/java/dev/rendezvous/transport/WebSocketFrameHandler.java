@@ -1,9 +1,11 @@
 package dev.rendezvous.transport;
 
+import dev.rendezvous.metrics.Metrics;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.MalformedEnvelopeException;
 import dev.rendezvous.signaling.CloseReason;
 import dev.rendezvous.signaling.EnvelopeHeader;
+import dev.rendezvous.signaling.Forwarded;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.signaling.Router;
 import io.netty.buffer.ByteBuf;
@@ -22,6 +24,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,9 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
 
+    /** Longer than any idle timeout a pong could arrive within: anything beyond was not our ping's. */
+    private static final long MAX_ROUND_TRIP_NANOS = TimeUnit.HOURS.toNanos(1);
+
     private final WebSocketSession session;
     private final EnvelopeHeaderParser parser;
     private final Router router;
@@ -40,6 +46,8 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     private final OpenSessions openSessions;
     /** The header of this socket's last message: reused while its client writes to the same peer. */
     private EnvelopeHeader lastHeader;
+    /** Messages until the next one whose relay latency is measured; the first one is. */
+    private int untilSample;
 
     WebSocketFrameHandler(WebSocketSession session, EnvelopeHeaderParser parser, Router router, Relay relay,
             OpenSessions openSessions) {
@@ -57,9 +65,10 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            session.markInbound(System.nanoTime());
+            long now = System.nanoTime();
+            session.markInbound(now);
             if (frame instanceof TextWebSocketFrame text) {
-                onText(text.content());
+                onText(text.content(), now);
             } else if (frame instanceof PingWebSocketFrame) {
                 session.pong(frame.content().retain());
             } else if (frame instanceof CloseWebSocketFrame close) {
@@ -67,7 +76,9 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             } else if (frame instanceof BinaryWebSocketFrame) {
                 log.debug("peer={} sent a binary frame", session.id());
                 session.close(CloseReason.UNSUPPORTED_DATA);
-            } else if (!(frame instanceof PongWebSocketFrame)) {
+            } else if (frame instanceof PongWebSocketFrame) {
+                onPong(frame.content(), now);
+            } else {
                 log.debug("peer={} sent an unexpected {}", session.id(), frame.getClass().getSimpleName());
             }
         } finally {
@@ -75,20 +86,46 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onText(ByteBuf content) {
+    private void onText(ByteBuf content, long decodedAt) {
         if (session.isClosing()) {
             return;
         }
+        Metrics metrics = session.metrics();
         EnvelopeHeader header;
         try {
             header = parser.parse(nioView(content), lastHeader);
         } catch (MalformedEnvelopeException e) {
             log.debug("peer={} sent an unroutable message: {}", session.id(), e.getMessage());
+            metrics.malformed(content.readableBytes());
             session.sendError(e.error());
             return;
         }
         lastHeader = header;
-        router.route(session, header, new ByteBufPayload(content));
+        Forwarded outcome = router.route(session, header, payload(content, decodedAt, metrics));
+        metrics.routed(outcome, content.readableBytes());
+    }
+
+    /** The message as a payload, stamped with its decode time if it is one of the sampled ones. */
+    private ByteBufPayload payload(ByteBuf content, long decodedAt, Metrics metrics) {
+        if (--untilSample > 0) {
+            return new ByteBufPayload(content);
+        }
+        int every = metrics.latencySampleEvery();
+        untilSample = every > 0 ? every : Integer.MAX_VALUE;
+        return every > 0 ? new ByteBufPayload(content, new RelaySample(decodedAt, metrics)) : new ByteBufPayload(content);
+    }
+
+    /**
+     * A pong to one of our pings echoes the time it was sent (see {@link WebSocketSession#pingIfDue});
+     * any other pong, such as an unsolicited one, is only a sign of life.
+     */
+    private void onPong(ByteBuf content, long now) {
+        if (content.readableBytes() == Long.BYTES) {
+            long roundTrip = now - content.getLong(content.readerIndex());
+            if (roundTrip >= 0 && roundTrip < MAX_ROUND_TRIP_NANOS) {
+                session.metrics().pingRoundTrip(roundTrip);
+            }
+        }
     }
 
     /**
@@ -103,6 +140,9 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (!session.isClosing()) {
+            session.metrics().dropped();
+        }
         relay.release(session);
         openSessions.remove(session);
         log.debug("peer={} disconnected", session.id());

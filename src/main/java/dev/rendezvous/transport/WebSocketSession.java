@@ -1,5 +1,6 @@
 package dev.rendezvous.transport;
 
+import dev.rendezvous.metrics.Metrics;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.CloseReason;
 import dev.rendezvous.signaling.DeliveryResult;
@@ -14,6 +15,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -44,6 +46,7 @@ final class WebSocketSession implements PeerSession, Runnable {
     private final PeerId id;
     private final Channel channel;
     private final ServerFrames frames;
+    private final Metrics metrics;
     private volatile int closing;
     private volatile boolean open;
     /** Touched only on the channel's event loop. */
@@ -54,9 +57,14 @@ final class WebSocketSession implements PeerSession, Runnable {
     private volatile Relay boundIn;
 
     WebSocketSession(PeerId id, Channel channel, ServerFrames frames, long nowNanos) {
+        this(id, channel, frames, Metrics.OFF, nowNanos);
+    }
+
+    WebSocketSession(PeerId id, Channel channel, ServerFrames frames, Metrics metrics, long nowNanos) {
         this.id = id;
         this.channel = channel;
         this.frames = frames;
+        this.metrics = metrics;
         this.lastInboundNanos = nowNanos;
         this.lastPingNanos = nowNanos;
     }
@@ -70,21 +78,28 @@ final class WebSocketSession implements PeerSession, Runnable {
         return channel;
     }
 
+    Metrics metrics() {
+        return metrics;
+    }
+
     @Override
     public DeliveryResult deliver(Payload payload) {
         DeliveryResult admission = admit();
         if (admission == DeliveryResult.QUEUED) {
-            ByteBuf content = payload instanceof ByteBufPayload shared
-                    ? shared.retainedShare()
-                    : Unpooled.wrappedBuffer(payload.toByteArray());
+            ByteBufPayload shared = payload instanceof ByteBufPayload received ? received : null;
+            ByteBuf content = shared != null ? shared.retainedShare() : Unpooled.wrappedBuffer(payload.toByteArray());
+            metrics.sent(content.readableBytes());
             TextWebSocketFrame frame = new TextWebSocketFrame(content);
+            ChannelPromise written = shared == null || shared.sample() == null
+                    ? channel.voidPromise()
+                    : channel.newPromise().addListener(shared.sample());
             if (channel.eventLoop().inEventLoop()) {
-                channel.write(frame, channel.voidPromise());
+                channel.write(frame, written);
                 requestFlush();
             } else {
                 // From another loop the write is queued as a task; a separate flush request could
                 // overtake a later write, so write and flush travel together.
-                channel.writeAndFlush(frame, channel.voidPromise());
+                channel.writeAndFlush(frame, written);
             }
         }
         return admission;
@@ -124,6 +139,7 @@ final class WebSocketSession implements PeerSession, Runnable {
                 content.release();
                 throw new IllegalStateException("cannot encode error frame", e);
             }
+            metrics.errorSent(error.code(), content.readableBytes());
             channel.writeAndFlush(new TextWebSocketFrame(content), channel.voidPromise());
         }
         return admission;
@@ -173,6 +189,7 @@ final class WebSocketSession implements PeerSession, Runnable {
             return;
         }
         log.debug("peer={} closing code={} reason={}", id, reason.code(), reason.reason());
+        metrics.closed(reason);
         channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()), channel.voidPromise());
         channel.eventLoop().schedule(() -> channel.close(), FORCE_CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -188,6 +205,7 @@ final class WebSocketSession implements PeerSession, Runnable {
             return;
         }
         log.debug("peer={} closing after a protocol violation code={}", id, reason.code());
+        metrics.closed(reason);
         channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason())).addListener(written -> {
             if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput();
@@ -199,6 +217,7 @@ final class WebSocketSession implements PeerSession, Runnable {
     /** The peer sent a close frame: echo it and hang up, or hang up if we had asked first. */
     void closeByPeer(CloseWebSocketFrame frame) {
         if (startClosing()) {
+            metrics.closedByClient(frame.statusCode());
             channel.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
@@ -252,13 +271,17 @@ final class WebSocketSession implements PeerSession, Runnable {
         return lastInboundNanos;
     }
 
-    /** Called only from the liveness monitor's single thread. */
+    /**
+     * Called only from the liveness monitor's single thread. The ping carries the time it was sent,
+     * which the client's pong echoes (RFC 6455 5.5.3): the round trip is measured without a field
+     * per socket.
+     */
     boolean pingIfDue(long nowNanos, long intervalNanos) {
         if (nowNanos - lastPingNanos < intervalNanos || closing != 0) {
             return false;
         }
         lastPingNanos = nowNanos;
-        channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+        channel.writeAndFlush(new PingWebSocketFrame(Unpooled.copyLong(nowNanos)), channel.voidPromise());
         return true;
     }
 

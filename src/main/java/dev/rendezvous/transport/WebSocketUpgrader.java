@@ -1,5 +1,7 @@
 package dev.rendezvous.transport;
 
+import dev.rendezvous.metrics.Metrics;
+import dev.rendezvous.metrics.UpgradeResult;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.ClaimResult;
@@ -45,9 +47,15 @@ final class WebSocketUpgrader {
     private final Router router;
     private final Relay relay;
     private final OpenSessions openSessions;
+    private final Metrics metrics;
 
     WebSocketUpgrader(int maxMessageBytes, EnvelopeHeaderParser parser, ServerFrames frames, Router router,
             Relay relay, OpenSessions openSessions) {
+        this(maxMessageBytes, parser, frames, router, relay, openSessions, Metrics.OFF);
+    }
+
+    WebSocketUpgrader(int maxMessageBytes, EnvelopeHeaderParser parser, ServerFrames frames, Router router,
+            Relay relay, OpenSessions openSessions, Metrics metrics) {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessageBytes)
                 .allowExtensions(false)
@@ -63,28 +71,38 @@ final class WebSocketUpgrader {
         this.router = router;
         this.relay = relay;
         this.openSessions = openSessions;
+        this.metrics = metrics;
+    }
+
+    /** An upgrade while the node shuts down: 503, so the client retries elsewhere. */
+    void refuseDraining(ChannelHandlerContext ctx, FullHttpRequest request) {
+        metrics.upgraded(UpgradeResult.DRAINING);
+        HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down");
     }
 
     void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String rawQuery) {
         FingerParameter.Result finger = FingerParameter.parse(rawQuery);
         if (finger.id() == null) {
             log.debug("refused upgrade from {}: {}", ctx.channel().remoteAddress(), finger.problem());
+            metrics.upgraded(UpgradeResult.INVALID);
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, finger.problem());
             return;
         }
         String malformed = upgradeProblem(request);
         if (malformed != null) {
             log.debug("refused upgrade from {}: {}", ctx.channel().remoteAddress(), malformed);
+            metrics.upgraded(UpgradeResult.INVALID);
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, malformed);
             return;
         }
         WebSocketServerHandshaker handshaker = handshakerFor(request);
         if (handshaker == null) {
+            metrics.upgraded(UpgradeResult.INVALID);
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
         Channel channel = ctx.channel();
-        WebSocketSession session = new WebSocketSession(finger.id(), channel, frames, System.nanoTime());
+        WebSocketSession session = new WebSocketSession(finger.id(), channel, frames, metrics, System.nanoTime());
         // Claim before the 101 goes out, so that a client holding a 101 is already reachable by
         // its ID. Nothing is read from the socket until the claim (remote in a cluster) is decided.
         CompletableFuture<ClaimResult> claim = relay.claim(session).toCompletableFuture();
@@ -152,6 +170,7 @@ final class WebSocketUpgrader {
             WebSocketSession session, ClaimResult outcome, Throwable failure) {
         Channel channel = ctx.channel();
         if (!channel.isActive()) {
+            metrics.upgraded(UpgradeResult.ABANDONED);
             if (outcome == ClaimResult.CLAIMED) {
                 relay.release(session);
             }
@@ -182,20 +201,25 @@ final class WebSocketUpgrader {
             }
             // upgradeProblem checks everything Netty's handshaker checks, so this is a server bug.
             log.error("peer={} upgrade failed, closing", session.id(), e);
+            metrics.upgraded(UpgradeResult.FAILED);
             channel.close();
             return;
         }
         if (outcome == ClaimResult.CLAIMED && lateForShutdown) {
             log.debug("peer={} connected as the node shuts down", session.id());
+            metrics.upgraded(UpgradeResult.DRAINING);
             session.close(CloseReason.GOING_AWAY);
         } else if (outcome == ClaimResult.CLAIMED) {
             log.debug("peer={} connected from {}", session.id(), channel.remoteAddress());
+            metrics.upgraded(UpgradeResult.ACCEPTED);
         } else if (outcome == ClaimResult.TAKEN) {
             log.debug("peer={} refused: id taken", session.id());
+            metrics.upgraded(UpgradeResult.ID_TAKEN);
             session.close(CloseReason.ID_TAKEN);
         } else {
             // DEBUG: during an outage every reconnecting client lands here; the lease keeper logs the outage once.
             log.debug("peer={} refused: id directory unavailable", session.id(), failure);
+            metrics.upgraded(UpgradeResult.DIRECTORY_UNAVAILABLE);
             session.close(CloseReason.DIRECTORY_UNAVAILABLE);
         }
         // A refused socket reads on too, so the client's close reply ends the connection; the frame
