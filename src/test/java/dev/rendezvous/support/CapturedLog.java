@@ -1,5 +1,6 @@
 package dev.rendezvous.support;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -12,15 +13,23 @@ public final class CapturedLog implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final boolean wasAdditive;
+    private final Level wasLevel;
 
     public CapturedLog(Class<?> source) {
         this(source.getName());
+    }
+
+    /** Also the events at {@code level} and above, which logback-test.xml otherwise drops below WARN. */
+    public CapturedLog(Class<?> source, Level level) {
+        this(source.getName());
+        logger.setLevel(level);
     }
 
     /** By logger name, for classes a test cannot name (package-private ones elsewhere). */
     public CapturedLog(String loggerName) {
         logger = (Logger) LoggerFactory.getLogger(loggerName);
         wasAdditive = logger.isAdditive();
+        wasLevel = logger.getLevel();
         appender.start();
         logger.addAppender(appender);
         logger.setAdditive(false);
@@ -33,6 +42,7 @@ public final class CapturedLog implements AutoCloseable {
     @Override
     public void close() {
         logger.setAdditive(wasAdditive);
+        logger.setLevel(wasLevel);
         logger.detachAppender(appender);
         appender.stop();
     }
