@@ -84,8 +84,8 @@ public final class AdminConsole implements AutoCloseable {
     /** The scrape in the format {@code accept} asks for; only when {@link #metricsEnabled()}. */
     public CompletionStage<Scrape> scrape(String accept) {
         ScrapeFormat format = ScrapeFormat.forAccept(accept);
-        return CompletableFuture.supplyAsync(
-                () -> new Scrape(format, metrics.scrape(format.contentType()).getBytes(StandardCharsets.UTF_8)), thread);
+        return CompletableFuture.supplyAsync(() -> new Scrape(format,
+                metrics.scrape(format.contentType()).getBytes(StandardCharsets.UTF_8)), thread);
     }
 
     /**

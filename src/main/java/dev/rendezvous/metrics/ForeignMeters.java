@@ -38,7 +38,7 @@ final class ForeignMeters implements MeterFilter {
 
     private static final Map<String, String> DESCRIPTIONS = Map.of(
             "netty.allocator.memory.used", "Memory reserved by Netty's buffer allocator, by memory type (heap, direct)",
-            "netty.allocator.memory.pinned", "Memory of Netty's buffer allocator held by buffers in use, by memory type",
+            "netty.allocator.memory.pinned", "Memory of Netty's buffer allocator held by buffers in use, by type",
             "netty.allocator.pooled.arenas", "Arenas of Netty's pooled buffer allocator, by memory type",
             "netty.allocator.pooled.cache.size", "Size of the pooled allocator's per-thread caches, by cache type",
             "netty.allocator.pooled.threadlocal.caches", "Per-thread caches of Netty's pooled buffer allocator",

@@ -112,7 +112,9 @@ final class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         }
         int every = metrics.latencySampleEvery();
         untilSample = every > 0 ? every : Integer.MAX_VALUE;
-        return every > 0 ? new ByteBufPayload(content, new RelaySample(decodedAt, metrics)) : new ByteBufPayload(content);
+        return every > 0
+                ? new ByteBufPayload(content, new RelaySample(decodedAt, metrics))
+                : new ByteBufPayload(content);
     }
 
     /**

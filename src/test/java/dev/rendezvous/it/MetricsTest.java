@@ -46,7 +46,8 @@ class MetricsTest {
     void servesOpenMetricsWhenTheAcceptHeaderPrefersIt() throws Exception {
         // What Prometheus 2.x sends.
         HttpProbe.Response response = HttpProbe.get(server.port(), "/metrics", "Accept: application/openmetrics-text;"
-                + "version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+                + "version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,"
+                + "*/*;q=0.1");
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("content-type"))

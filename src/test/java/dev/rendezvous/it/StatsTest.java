@@ -99,7 +99,8 @@ class StatsTest {
             alice.receive();
 
             // The admin thread samples the counters once a second: await the second that holds them.
-            Await.until(() -> sum(series(stats(server.port()).body(), "messages")) == 8, "8 messages in the last minute");
+            Await.until(() -> sum(series(stats(server.port()).body(), "messages")) == 8,
+                    "8 messages in the last minute");
             String json = stats(server.port()).body();
 
             assertThat(sum(series(json, "errors"))).isEqualTo(1);
