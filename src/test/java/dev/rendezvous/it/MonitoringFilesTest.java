@@ -159,6 +159,21 @@ class MonitoringFilesTest {
         assertThat(scraped).containsAll(inDashboard);
     }
 
+    @Test
+    void theReadmesMetricsTableNamesEveryMetricOfTheScrapes() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        Set<String> families = new TreeSet<>();
+        for (String scrape : List.of(singleNodeScrape, clusterNodeScrape)) {
+            Matcher type = Pattern.compile("^# TYPE (rendezvous_[a-z0-9_]+) ", Pattern.MULTILINE).matcher(scrape);
+            while (type.find()) {
+                families.add(type.group(1));
+            }
+        }
+
+        assertThat(families).hasSizeGreaterThan(40);
+        assertThat(families).allSatisfy(family -> assertThat(readme).contains("`" + family + "`"));
+    }
+
     private static Set<String> names(List<String> expressions) {
         Set<String> names = new TreeSet<>();
         for (String expression : expressions) {
