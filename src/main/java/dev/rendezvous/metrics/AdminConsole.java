@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -84,8 +85,8 @@ public final class AdminConsole implements AutoCloseable {
     /** The scrape in the format {@code accept} asks for; only when {@link #metricsEnabled()}. */
     public CompletionStage<Scrape> scrape(String accept) {
         ScrapeFormat format = ScrapeFormat.forAccept(accept);
-        return CompletableFuture.supplyAsync(() -> new Scrape(format,
-                metrics.scrape(format.contentType()).getBytes(StandardCharsets.UTF_8)), thread);
+        return onAdminThread(() -> new Scrape(format,
+                metrics.scrape(format.contentType()).getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -95,9 +96,17 @@ public final class AdminConsole implements AutoCloseable {
     public CompletionStage<byte[]> stats(IntSupplier openSockets, Supplier<Iterable<OpenSocket>> sockets) {
         CompletionStage<List<String>> nodes = nodesSeen == null
                 ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(nodesSeen, thread).thenCompose(seen -> seen)
-                        .exceptionally(failure -> null);
-        return nodes.thenApplyAsync(seen -> render(openSockets.getAsInt(), seen, sockets), thread);
+                : onAdminThread(nodesSeen).thenCompose(seen -> seen).exceptionally(failure -> null);
+        return nodes.thenCompose(seen -> onAdminThread(() -> render(openSockets.getAsInt(), seen, sockets)));
+    }
+
+    /** Runs {@code work} on the admin thread; the stage always completes, failed once the console is closed. */
+    private <T> CompletableFuture<T> onAdminThread(Supplier<T> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, thread);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private byte[] render(int openSockets, List<String> nodes, Supplier<Iterable<OpenSocket>> sockets) {
@@ -180,8 +189,9 @@ public final class AdminConsole implements AutoCloseable {
         gen.writeBooleanField("openSocketsTruncated", truncated);
     }
 
+    /** Stops sampling; work already queued still completes, so every request gets its answer. */
     @Override
     public void close() {
-        thread.shutdownNow();
+        thread.shutdown();
     }
 }

@@ -23,6 +23,9 @@ final class RelaySample implements ChannelFutureListener {
     public void operationComplete(ChannelFuture written) {
         if (written.isSuccess()) {
             metrics.relayLatency(System.nanoTime() - decodedAt);
+        } else if (written.channel().isRegistered()) {
+            // What the void promise of every other write does with a failure.
+            written.channel().pipeline().fireExceptionCaught(written.cause());
         }
     }
 }
