@@ -1,5 +1,6 @@
 package dev.rendezvous;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import dev.rendezvous.admission.Refusals;
 import dev.rendezvous.cli.Actions;
 import dev.rendezvous.cli.RendezvousCommand;
@@ -118,7 +119,7 @@ public final class Rendezvous implements AutoCloseable {
         if (configured > 0) {
             return configured;
         }
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
+        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
                 ? unix.getMaxFileDescriptorCount()
                 : 0;
     }

@@ -272,16 +272,16 @@ final class WebSocketSession implements PeerSession, Runnable {
     }
 
     /**
-     * Called only from the liveness monitor's single thread. The ping carries the time it was sent,
-     * which the client's pong echoes (RFC 6455 5.5.3): the round trip is measured without a field
-     * per socket.
+     * Called only from the liveness monitor's single thread. The ping carries the time it was sent
+     * (read now, not at the start of the sweep, which may have walked many sockets since), and the
+     * client's pong echoes it (RFC 6455 5.5.3): the round trip is measured without a field per socket.
      */
     boolean pingIfDue(long nowNanos, long intervalNanos) {
         if (nowNanos - lastPingNanos < intervalNanos || closing != 0) {
             return false;
         }
         lastPingNanos = nowNanos;
-        channel.writeAndFlush(new PingWebSocketFrame(Unpooled.copyLong(nowNanos)), channel.voidPromise());
+        channel.writeAndFlush(new PingWebSocketFrame(Unpooled.copyLong(System.nanoTime())), channel.voidPromise());
         return true;
     }
 
