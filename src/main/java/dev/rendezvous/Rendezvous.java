@@ -187,6 +187,7 @@ public final class Rendezvous implements AutoCloseable {
 
         @Override
         public int serve(ServerConfig config) {
+            NodeLogging.apply(config.log());
             return runUntilSignalled(config);
         }
 

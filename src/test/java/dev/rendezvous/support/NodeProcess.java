@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class NodeProcess implements AutoCloseable {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on /127\\.0\\.0\\.1:(\\d+)");
+    /** The start line in either log format (JSON escapes the slash). */
+    private static final Pattern LISTENING = Pattern.compile("listening on \\\\?/127\\.0\\.0\\.1:(\\d+)");
 
     /** What a node that was expected to stop on its own said and returned. */
     public record Exit(int code, String output) {
@@ -33,17 +34,29 @@ public final class NodeProcess implements AutoCloseable {
     private int port;
 
     private NodeProcess(Map<String, String> environment, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-jar", jar().toString(), "--host", "127.0.0.1", "--port", "0"));
+        this(nodeCommand(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-jar", jar().toString()), args), environment, true);
+    }
+
+    private NodeProcess(List<String> command, Map<String, String> environment, boolean inherit) throws IOException {
+        this.log = Files.createTempFile("rendezvous-node-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (!inherit) {
+            builder.environment().clear();
+        }
+        builder.environment().putAll(environment);
+        this.process = builder.start();
+    }
+
+    /** {@code launcher --host 127.0.0.1 --port 0 [--shutdown-grace 3s] <args>}. */
+    private static List<String> nodeCommand(List<String> launcher, String... args) {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of("--host", "127.0.0.1", "--port", "0"));
         if (!List.of(args).contains("--shutdown-grace")) {
             command.addAll(List.of("--shutdown-grace", "3s"));
         }
         command.addAll(List.of(args));
-        this.log = Files.createTempFile("rendezvous-node-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
-        this.process = builder.start();
+        return command;
     }
 
     /** The jar that failsafe's {@code rendezvous.jar} property names (mvn verify builds it first). */
@@ -66,6 +79,23 @@ public final class NodeProcess implements AutoCloseable {
     /** {@link #start(String...)} with extra environment variables. */
     public static NodeProcess start(Map<String, String> environment, String... args) throws Exception {
         NodeProcess node = new NodeProcess(environment, args);
+        try {
+            node.port = node.awaitListening(Duration.ofSeconds(30));
+        } catch (RuntimeException | InterruptedException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    /**
+     * Starts a node through {@code launcher} (a packaged {@code bin/rendezvous}, or a command that
+     * runs one in a container) with exactly {@code environment}, nothing inherited from the test's,
+     * and waits until it listens.
+     */
+    public static NodeProcess startLauncher(List<String> launcher, Map<String, String> environment, String... args)
+            throws Exception {
+        NodeProcess node = new NodeProcess(nodeCommand(launcher, args), environment, false);
         try {
             node.port = node.awaitListening(Duration.ofSeconds(30));
         } catch (RuntimeException | InterruptedException e) {
@@ -105,6 +135,11 @@ public final class NodeProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The operating system's process ID: launchers exec the JVM, so this is the JVM's. */
+    public long pid() {
+        return process.pid();
     }
 
     /**
@@ -154,6 +189,8 @@ public final class NodeProcess implements AutoCloseable {
     @Override
     public void close() {
         try {
+            // A launcher that does not exec the JVM (a container runner) leaves it as a descendant.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             if (process.isAlive()) {
                 kill();
             }

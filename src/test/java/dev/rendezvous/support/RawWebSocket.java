@@ -55,7 +55,15 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends the upgrade request for {@code pathAndQuery}; returns the socket whatever the status. */
     public static RawWebSocket open(int port, String pathAndQuery, String... extraHeaders) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        return open(new Socket("127.0.0.1", port), pathAndQuery, extraHeaders);
+    }
+
+    /**
+     * {@link #open(int, String, String...)} over a socket the caller connected: a TLS socket, or
+     * one bound to a chosen source address.
+     */
+    public static RawWebSocket open(Socket socket, String pathAndQuery, String... extraHeaders) throws IOException {
+        int port = socket.getPort();
         socket.setSoTimeout((int) TestClient.WAIT.toMillis());
         byte[] keyBytes = new byte[16];
         ThreadLocalRandom.current().nextBytes(keyBytes);
