@@ -66,10 +66,12 @@ wait_for_port() {
 }
 
 # start_rendezvous [extra server flags...]: sets SERVER_URL and appends the pid to SERVER_PIDS.
+# SERVER_FLAGS (e.g. --metrics=off) go to every Rendezvous node, for A/B runs.
 start_rendezvous() {
   local logfile="$WORK_DIR/rendezvous-${#SERVER_PIDS[@]}.log"
   # shellcheck disable=SC2086
-  "${PIN_SERVER[@]}" java $SERVER_JVM_OPTS -jar "$SERVER_JAR" --host 127.0.0.1 --port 0 "$@" >"$logfile" 2>&1 &
+  "${PIN_SERVER[@]}" java $SERVER_JVM_OPTS -jar "$SERVER_JAR" --host 127.0.0.1 --port 0 ${SERVER_FLAGS:-} "$@" \
+    >"$logfile" 2>&1 &
   local pid=$!
   SERVER_PIDS+=("$pid")
   wait_for_line "$logfile" "listening on" 30 "$pid"

@@ -9,14 +9,22 @@ import dev.rendezvous.admission.TokenMinter;
 import dev.rendezvous.cli.Actions;
 import dev.rendezvous.cli.RendezvousCommand;
 import dev.rendezvous.cli.TokenRequest;
+import dev.rendezvous.cluster.ClusterEvents;
 import dev.rendezvous.cluster.ClusterSettings;
 import dev.rendezvous.cluster.RedisRelay;
 import dev.rendezvous.config.ServerConfig;
+import dev.rendezvous.metrics.AdminConsole;
+import dev.rendezvous.metrics.Metrics;
+import dev.rendezvous.metrics.PrometheusMetrics;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.transport.DemoPage;
 import dev.rendezvous.transport.HttpEndpoint;
 import dev.rendezvous.transport.RendezvousServer;
+import dev.rendezvous.transport.UpgradeAdmission;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,12 +47,17 @@ public final class Rendezvous implements AutoCloseable {
     private final Relay relay;
     private final RendezvousServer server;
     private final ClaimAdmission admission;
+    private final PrometheusMetrics meters;
+    private final AdminConsole console;
 
-    private Rendezvous(ServerConfig config, Relay relay, RendezvousServer server, ClaimAdmission admission) {
+    private Rendezvous(ServerConfig config, Relay relay, RendezvousServer server, ClaimAdmission admission,
+            PrometheusMetrics meters, AdminConsole console) {
         this.config = config;
         this.relay = relay;
         this.server = server;
         this.admission = admission;
+        this.meters = meters;
+        this.console = console;
     }
 
     public static Rendezvous start(ServerConfig config) throws InterruptedException {
@@ -53,32 +66,45 @@ public final class Rendezvous implements AutoCloseable {
 
     /** {@link #start(ServerConfig)} with another JWKS cache schedule (tests shorten it). */
     public static Rendezvous start(ServerConfig config, JwksSettings jwks) throws InterruptedException {
-        // Refusals are counted once the metrics adapter exists; until then they are logged only.
-        ClaimAdmission admission = ClaimAdmission.from(config.auth(), jwks, Refusals.NONE);
+        ClusterSettings cluster = config.clustered() ? ClusterSettings.from(config) : null;
+        String node = cluster != null ? cluster.node().value() : config.nodeId() != null ? config.nodeId() : "local";
+        String mode = config.clustered() ? "cluster" : "single-node";
         long openFiles = OpenFileLimit.current();
         ConnectionBudget budget = ConnectionBudget.resolve(config.access().limits().maxConnections(), openFiles);
+        PrometheusMetrics meters = config.admin().metrics()
+                ? new PrometheusMetrics(Version.current(), node, mode, budget.max())
+                : null;
+        Refusals refusals = meters == null ? Refusals.NONE : meters.refusals();
+        ClaimAdmission admission = ClaimAdmission.from(config.auth(), jwks, refusals);
         Relay relay;
         try {
-            relay = relayFor(config);
+            relay = relayFor(cluster, meters);
         } catch (RuntimeException e) {
             admission.close();
+            closeMeters(meters);
             throw e;
         }
+        AdminConsole console = new AdminConsole(new AdminConsole.Identity(Version.current(), node, mode), meters,
+                relay::localSessionCount, relay instanceof RedisRelay redis ? redis::nodesSeen : null);
+        UpgradeAdmission upgrades = new UpgradeAdmission(
+                new ConnectionGate(config.access(), budget.max(), refusals), admission);
         RendezvousServer server;
         try {
-            server = RendezvousServer.start(config, relay, endpointsFor(config),
-                    new ConnectionGate(config.access(), budget.max(), Refusals.NONE), admission);
+            server = RendezvousServer.start(config, relay, endpointsFor(config), upgrades,
+                    meters == null ? Metrics.OFF : meters, console);
         } catch (InterruptedException | RuntimeException e) {
             relay.close();
+            console.close();
             admission.close();
+            closeMeters(meters);
             throw e;
         }
-        log.info("rendezvous {} listening on {} transport={} mode={} from-check={} max-message-bytes={} "
-                        + "max-outbound-bytes={} ping-interval={} idle-timeout={} max-connections={}",
-                Version.current(), server.address(), server.transportName(),
-                config.clustered() ? "cluster" : "single-node",
+        log.info("rendezvous {} listening on {} transport={} mode={} node={} from-check={} max-message-bytes={} "
+                        + "max-outbound-bytes={} ping-interval={} idle-timeout={} max-connections={} metrics={} admin={}",
+                Version.current(), server.address(), server.transportName(), mode, node,
                 config.fromCheck().name().toLowerCase(java.util.Locale.ROOT), config.maxMessageBytes(),
-                config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout(), budget);
+                config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout(), budget,
+                meters == null ? "off" : "on", server.adminAddress() == null ? "public-port" : server.adminAddress());
         String warning = budget.warning(openFiles);
         if (warning != null) {
             log.warn(warning);
@@ -88,18 +114,33 @@ public final class Rendezvous implements AutoCloseable {
                     config.auth().issuer() == null ? "" : ", issuer " + config.auth().issuer(),
                     config.auth().audience() == null ? "" : ", audience " + config.auth().audience());
         }
-        return new Rendezvous(config, relay, server, admission);
+        return new Rendezvous(config, relay, server, admission, meters, console);
     }
 
     /**
      * The one place where single-node and cluster mode are chosen: with --redis the Redis relay
-     * wraps the local one, so both modes run the same code path on a node.
+     * wraps the local one, so both modes run the same code path on a node. With metrics on, the
+     * cluster reports to its meters and Lettuce times every Redis command with its own recorder.
      */
-    private static Relay relayFor(ServerConfig config) {
-        if (!config.clustered()) {
+    private static Relay relayFor(ClusterSettings cluster, PrometheusMetrics meters) {
+        if (cluster == null) {
             return new LocalRelay();
         }
-        return RedisRelay.connect(ClusterSettings.from(config), new LocalRelay());
+        if (meters == null) {
+            return RedisRelay.connect(cluster, new LocalRelay());
+        }
+        ClusterEvents events = meters.cluster();
+        CommandLatencyRecorder latency = new MicrometerCommandLatencyRecorder(meters.registry(),
+                MicrometerOptions.builder().enable().histogram(false).localDistinction(false).build());
+        RedisRelay relay = RedisRelay.connect(cluster, new LocalRelay(), events, latency);
+        meters.watchRedis(relay::ready);
+        return relay;
+    }
+
+    private static void closeMeters(PrometheusMetrics meters) {
+        if (meters != null) {
+            meters.close();
+        }
     }
 
     /** Plain-HTTP paths beside /websocket and /healthz. */
@@ -117,6 +158,14 @@ public final class Rendezvous implements AutoCloseable {
         return relay;
     }
 
+    /**
+     * Where admission reports its refusals: counted by cause with metrics on. Hand it to every
+     * admission check that takes one.
+     */
+    public Refusals refusals() {
+        return meters == null ? Refusals.NONE : meters.refusals();
+    }
+
     public int port() {
         return server.port();
     }
@@ -131,7 +180,9 @@ public final class Rendezvous implements AutoCloseable {
         relay.close();
         Duration left = grace.minusNanos(System.nanoTime() - start);
         server.shutdown(left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
+        console.close();
         admission.close();
+        closeMeters(meters);
     }
 
     @Override

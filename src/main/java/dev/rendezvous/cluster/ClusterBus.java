@@ -22,16 +22,18 @@ final class ClusterBus {
 
     private final RedisAsyncCommands<byte[], byte[]> redis;
     private final Returns returns;
+    private final ClusterEvents events;
     private final ConcurrentMap<NodeId, NodeOutbox> outboxes = new ConcurrentHashMap<>();
 
-    ClusterBus(RedisAsyncCommands<byte[], byte[]> redis, Returns returns) {
+    ClusterBus(RedisAsyncCommands<byte[], byte[]> redis, Returns returns, ClusterEvents events) {
         this.redis = redis;
         this.returns = returns;
+        this.events = events;
     }
 
     /** Hands {@code message} to {@code node}'s outbox; never blocks. */
     void send(NodeId node, RemoteRoutes.Outbound message) {
-        NodeOutbox outbox = outboxes.computeIfAbsent(node, n -> new NodeOutbox(n, redis, returns));
+        NodeOutbox outbox = outboxes.computeIfAbsent(node, n -> new NodeOutbox(n, redis, returns, events));
         if (!outbox.offer(message)) {
             returns.unreachable(message, "cluster bus overloaded");
         }

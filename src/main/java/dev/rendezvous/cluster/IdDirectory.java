@@ -106,11 +106,17 @@ final class IdDirectory {
     private final RedisAsyncCommands<byte[], byte[]> redis;
     private final long leaseTtlMillis;
     private final byte[] leaseTtlArg;
+    private final ClusterEvents events;
 
     IdDirectory(RedisAsyncCommands<byte[], byte[]> redis, Duration leaseTtl) {
+        this(redis, leaseTtl, ClusterEvents.NONE);
+    }
+
+    IdDirectory(RedisAsyncCommands<byte[], byte[]> redis, Duration leaseTtl, ClusterEvents events) {
         this.redis = redis;
         this.leaseTtlMillis = leaseTtl.toMillis();
         this.leaseTtlArg = ClusterKeys.utf8(Long.toString(leaseTtlMillis));
+        this.events = events;
     }
 
     /** True when the key was free and is now ours; false when someone holds it. */
@@ -170,7 +176,13 @@ final class IdDirectory {
 
     /** The lease value ({@code <node>/<token>}) of the key, or null when nobody holds it. */
     CompletionStage<byte[]> lookup(byte[] key) {
-        return safely(() -> redis.get(key));
+        return safely(() -> redis.get(key)).whenComplete((owner, failure) -> {
+            if (failure != null) {
+                events.lookupFailed();
+            } else {
+                events.lookedUp(owner != null);
+            }
+        });
     }
 
     /** A command that fails on the spot (connection closed) reports through the stage like any other failure. */

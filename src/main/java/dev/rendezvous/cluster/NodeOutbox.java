@@ -33,15 +33,18 @@ final class NodeOutbox {
     private final byte[] channel;
     private final RedisAsyncCommands<byte[], byte[]> redis;
     private final ClusterBus.Returns returns;
+    private final ClusterEvents events;
     private final Queue<RemoteRoutes.Outbound> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean inFlight = new AtomicBoolean();
     private final AtomicLong pendingBytes = new AtomicLong();
 
-    NodeOutbox(NodeId node, RedisAsyncCommands<byte[], byte[]> redis, ClusterBus.Returns returns) {
+    NodeOutbox(NodeId node, RedisAsyncCommands<byte[], byte[]> redis, ClusterBus.Returns returns,
+            ClusterEvents events) {
         this.node = node;
         this.channel = ClusterKeys.nodeChannel(node);
         this.redis = redis;
         this.returns = returns;
+        this.events = events;
     }
 
     /** Queues {@code message}; false when the outbox is full. Never blocks. */
@@ -100,7 +103,9 @@ final class NodeOutbox {
             envelopes.add(message.frame());
         }
         try {
-            return redis.publish(channel, BusFrame.encode(envelopes)).toCompletableFuture();
+            CompletableFuture<Long> reply = redis.publish(channel, BusFrame.encode(envelopes)).toCompletableFuture();
+            events.published(envelopes.size());
+            return reply;
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

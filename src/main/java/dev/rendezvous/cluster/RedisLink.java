@@ -10,6 +10,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -54,11 +55,19 @@ final class RedisLink implements AutoCloseable {
         this.subscription = subscription;
     }
 
-    /** Connects both connections; nothing is subscribed yet. Blocks: call it at startup only. */
     static RedisLink open(ClusterSettings settings) {
+        return open(settings, CommandLatencyRecorder.disabled());
+    }
+
+    /**
+     * Connects both connections; nothing is subscribed yet. Blocks: call it at startup only.
+     * {@code latency} times every command (Lettuce's Micrometer recorder when metrics are on).
+     */
+    static RedisLink open(ClusterSettings settings, CommandLatencyRecorder latency) {
         ClientResources resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(1)
+                .commandLatencyRecorder(latency)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2,
                         TimeUnit.MILLISECONDS))
                 .build();

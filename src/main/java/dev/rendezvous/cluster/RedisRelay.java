@@ -9,6 +9,7 @@ import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.PeerSession;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.signaling.SignalError;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,15 +47,20 @@ public final class RedisRelay implements Relay {
     private final LeaseKeeper keeper;
     private final Takeovers takeovers;
     private final ClusterClaims claims;
+    private final ClusterEvents events;
+    private final NodeCensus census;
     private volatile boolean closed;
 
-    private RedisRelay(LocalRelay local, ClusterSettings settings) {
+    private RedisRelay(LocalRelay local, ClusterSettings settings, ClusterEvents events,
+            CommandLatencyRecorder latency) {
         this.local = local;
         this.settings = settings;
         this.self = settings.node();
-        this.link = RedisLink.open(settings);
-        this.directory = new IdDirectory(link.commands(), settings.leaseTtl());
-        this.bus = new ClusterBus(link.commands(), new BusReturns());
+        this.events = events;
+        this.link = RedisLink.open(settings, latency);
+        this.directory = new IdDirectory(link.commands(), settings.leaseTtl(), events);
+        this.bus = new ClusterBus(link.commands(), new BusReturns(), events);
+        this.census = new NodeCensus(link.commands(), System::nanoTime);
         this.routes = new RemoteRoutes(directory::lookup, self, settings.routeCacheSize(), settings.leaseTtl(),
                 System::nanoTime, new CrossNodeDispatch());
         this.takeovers = new Takeovers(self, new TakeoverSide(), settings.commandTimeout(),
@@ -66,9 +72,17 @@ public final class RedisRelay implements Relay {
         }, LeaseKeeper.CLOSE_WAIT);
     }
 
-    /** Connects to Redis (blocking: call at startup) and joins the cluster as {@code settings.node()}. */
     public static RedisRelay connect(ClusterSettings settings, LocalRelay local) {
-        RedisRelay relay = new RedisRelay(local, settings);
+        return connect(settings, local, ClusterEvents.NONE, CommandLatencyRecorder.disabled());
+    }
+
+    /**
+     * Connects to Redis (blocking: call at startup) and joins the cluster as {@code settings.node()},
+     * reporting to {@code events} and timing every Redis command with {@code latency}.
+     */
+    public static RedisRelay connect(ClusterSettings settings, LocalRelay local, ClusterEvents events,
+            CommandLatencyRecorder latency) {
+        RedisRelay relay = new RedisRelay(local, settings, events, latency);
         try {
             relay.link.listen(ClusterKeys.nodeChannel(relay.self), (channel, frame) -> relay.onBusFrame(frame));
         } catch (RuntimeException e) {
@@ -77,6 +91,7 @@ public final class RedisRelay implements Relay {
         }
         relay.keeper.start();
         relay.link.onConnected(relay.keeper::renewSoon);
+        relay.link.onConnected(events::reconnected);
         log.info("cluster node={} redis={} lease-ttl={}", settings.node(), settings.redisAddress(),
                 settings.leaseTtl());
         return relay;
@@ -84,6 +99,11 @@ public final class RedisRelay implements Relay {
 
     public NodeId nodeId() {
         return self;
+    }
+
+    /** The IDs of the nodes listening on their channels now (this one included), sorted; asked at most every 5 s. */
+    public CompletionStage<List<String>> nodesSeen() {
+        return census.nodes();
     }
 
     @Override
@@ -148,6 +168,7 @@ public final class RedisRelay implements Relay {
 
     /** Called on a Lettuce I/O thread for each frame on this node's channel, in arrival order. */
     private void onBusFrame(byte[] frame) {
+        events.received();
         try {
             BusFrame.decode(frame, this::onEnvelope);
         } catch (IllegalArgumentException e) {
@@ -165,6 +186,7 @@ public final class RedisRelay implements Relay {
     }
 
     private void deliverFromCluster(ClusterEnvelope envelope) {
+        events.messageReceived();
         PeerSession recipient = local.find(envelope.recipient());
         NodeId moved = recipient == null ? takeovers.movedTo(envelope.recipient()) : null;
         if (moved != null && !moved.equals(self)) {
@@ -183,6 +205,7 @@ public final class RedisRelay implements Relay {
     }
 
     private void missReported(ClusterEnvelope envelope) {
+        events.missReceived();
         routes.invalidate(envelope.recipient(), envelope.origin());
         PeerSession sender = local.find(envelope.sender());
         if (sender != null) {

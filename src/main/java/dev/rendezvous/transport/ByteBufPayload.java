@@ -4,8 +4,17 @@ import dev.rendezvous.signaling.Payload;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
-/** A received message's buffer, shared (not copied) with the recipient's socket. */
-record ByteBufPayload(ByteBuf content) implements Payload {
+/**
+ * A received message's buffer, shared (not copied) with the recipient's socket.
+ *
+ * @param sample set on the messages whose relay latency is measured (one in
+ *               {@code Metrics.latencySampleEvery()} per socket), else null
+ */
+record ByteBufPayload(ByteBuf content, RelaySample sample) implements Payload {
+
+    ByteBufPayload(ByteBuf content) {
+        this(content, null);
+    }
 
     @Override
     public int length() {

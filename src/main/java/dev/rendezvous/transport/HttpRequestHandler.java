@@ -57,7 +57,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 && !(endpoint != null && HttpMethod.HEAD.equals(request.method()))) {
             HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
         } else if (websocket && draining.getAsBoolean()) {
-            HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down");
+            upgrader.refuseDraining(ctx, request);
         } else if (websocket) {
             upgrader.upgrade(ctx, request, rawQuery);
         } else {

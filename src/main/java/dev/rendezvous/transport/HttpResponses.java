@@ -50,6 +50,21 @@ final class HttpResponses {
         });
     }
 
+    /** 401 with the challenge RFC 9110 requires, for a bearer token that is missing or wrong. */
+    static void unauthorized(ChannelHandlerContext ctx, FullHttpRequest request, String realm) {
+        byte[] text = "invalid admin token\n".getBytes(StandardCharsets.UTF_8);
+        boolean head = HttpMethod.HEAD.equals(request.method());
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.UNAUTHORIZED, head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(text));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"" + realm + "\"")
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+        HttpUtil.setContentLength(response, text.length);
+        HttpUtil.setKeepAlive(response, false);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
     static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
             String contentType, ByteBuf body) {
         send(ctx, request, status, contentType, body, 0);

@@ -1,8 +1,8 @@
 package dev.rendezvous.transport;
 
-import dev.rendezvous.admission.ClaimAdmission;
-import dev.rendezvous.admission.ConnectionGate;
 import dev.rendezvous.config.ServerConfig;
+import dev.rendezvous.metrics.AdminConsole;
+import dev.rendezvous.metrics.Metrics;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.CloseReason;
@@ -46,10 +46,11 @@ public final class RendezvousServer implements AutoCloseable {
     private final OpenSessions openSessions = new OpenSessions();
     private final LivenessMonitor liveness;
     private final Channel serverChannel;
+    private final AdminServer admin;
     private volatile boolean draining;
 
     private RendezvousServer(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints,
-            ConnectionGate gate, ClaimAdmission admission) throws InterruptedException {
+            UpgradeAdmission admission, Metrics metrics, AdminConsole console) throws InterruptedException {
         this.config = config;
         this.transport = IoTransport.best();
         this.acceptor = transport.newGroup(1, "rendezvous-accept");
@@ -58,10 +59,14 @@ public final class RendezvousServer implements AutoCloseable {
 
         Router router = new Router(relay, config.fromCheck());
         WebSocketUpgrader upgrader = new WebSocketUpgrader(config.maxMessageBytes(), new EnvelopeHeaderParser(),
-                new ServerFrames(), router, relay, openSessions, gate, admission);
+                new ServerFrames(), router, relay, openSessions, admission, metrics);
         Map<String, HttpEndpoint> endpoints = new HashMap<>(extraEndpoints);
         endpoints.put("/healthz", new HealthEndpoint(this::isDraining));
         endpoints.put("/readyz", new ReadinessEndpoint(this::isDraining, relay));
+        Map<String, HttpEndpoint> adminEndpoints = adminEndpoints(config, console);
+        if (!config.admin().separatePort()) {
+            endpoints.putAll(adminEndpoints);
+        }
         Map<String, HttpEndpoint> routes = Map.copyOf(endpoints);
 
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -78,24 +83,47 @@ public final class RendezvousServer implements AutoCloseable {
                         new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
                 .childHandler(new ServerChannelInitializer(config.handshakeTimeout().toMillis(),
                         () -> new HttpRequestHandler(upgrader, routes, this::isDraining)));
+        Channel bound = null;
         try {
-            this.serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+            bound = bootstrap.bind(config.host(), config.port()).sync().channel();
+            this.admin = config.admin().separatePort()
+                    ? AdminServer.start(transport, config.admin().host(), config.admin().port(), adminEndpoints)
+                    : null;
         } catch (InterruptedException | RuntimeException e) {
+            if (bound != null) {
+                bound.close().syncUninterruptibly();
+            }
             acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+        this.serverChannel = bound;
+        metrics.watch(openSessions::size, relay::localSessionCount);
+        metrics.watchNetty(BUFFER_ALLOCATOR, workers);
         this.liveness = new LivenessMonitor(openSessions, config.pingInterval(), config.idleTimeout());
     }
 
+    /** {@code /stats} always, {@code /metrics} unless metrics are off; none without a console. */
+    private Map<String, HttpEndpoint> adminEndpoints(ServerConfig config, AdminConsole console) {
+        Map<String, HttpEndpoint> admin = new HashMap<>();
+        if (console != null) {
+            admin.put("/stats", new StatsEndpoint(console, openSessions, config.admin().token()));
+            if (console.metricsEnabled()) {
+                admin.put("/metrics", new MetricsEndpoint(console));
+            }
+        }
+        return admin;
+    }
+
     /**
-     * Binds and starts serving; the returned server is listening. Every upgrade passes {@code gate}
-     * (origins, limits), then {@code admission} decides what the socket may claim; the caller owns
-     * {@code admission} (and closes it after the server).
+     * Binds and starts serving; the returned server is listening, and so is its admin port if the
+     * configuration names one. Every upgrade passes {@code admission} (the gate, then the claim
+     * decision); {@code metrics} records at the transport's edges; {@code console} answers
+     * {@code /metrics} and {@code /stats} (null: neither path is served).
      */
     public static RendezvousServer start(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints,
-            ConnectionGate gate, ClaimAdmission admission) throws InterruptedException {
-        return new RendezvousServer(config, relay, extraEndpoints, gate, admission);
+            UpgradeAdmission admission, Metrics metrics, AdminConsole console) throws InterruptedException {
+        return new RendezvousServer(config, relay, extraEndpoints, admission, metrics, console);
     }
 
     public InetSocketAddress address() {
@@ -104,6 +132,11 @@ public final class RendezvousServer implements AutoCloseable {
 
     public int port() {
         return address().getPort();
+    }
+
+    /** Where {@code /metrics} and {@code /stats} are served apart from the public port; null when they are not. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
     }
 
     public String transportName() {
@@ -152,6 +185,10 @@ public final class RendezvousServer implements AutoCloseable {
         workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         long left = Math.max(0, deadline - System.nanoTime());
         workers.terminationFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+        // Last: operators watch the drain through the admin port.
+        if (admin != null) {
+            admin.close();
+        }
         return allClosed;
     }
 

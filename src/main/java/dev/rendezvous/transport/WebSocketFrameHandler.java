@@ -1,10 +1,12 @@
 package dev.rendezvous.transport;
 
+import dev.rendezvous.metrics.Metrics;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.MalformedEnvelopeException;
 import dev.rendezvous.signaling.AllowedPeers;
 import dev.rendezvous.signaling.CloseReason;
 import dev.rendezvous.signaling.EnvelopeHeader;
+import dev.rendezvous.signaling.Forwarded;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.signaling.Router;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,9 @@ class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
 
+    /** Longer than any idle timeout a pong could arrive within: anything beyond was not our ping's. */
+    private static final long MAX_ROUND_TRIP_NANOS = TimeUnit.HOURS.toNanos(1);
+
     private final WebSocketSession session;
     private final EnvelopeHeaderParser parser;
     private final Router router;
@@ -45,6 +51,8 @@ class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     private final AllowedPeers allowedPeers;
     /** The header of this socket's last message: reused while its client writes to the same peer. */
     private EnvelopeHeader lastHeader;
+    /** Messages until the next one whose relay latency is measured; the first one is. */
+    private int untilSample;
 
     WebSocketFrameHandler(WebSocketSession session, EnvelopeHeaderParser parser, Router router, Relay relay,
             OpenSessions openSessions) {
@@ -74,7 +82,9 @@ class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             } else if (frame instanceof BinaryWebSocketFrame) {
                 log.debug("peer={} sent a binary frame", session.id());
                 session.close(CloseReason.UNSUPPORTED_DATA);
-            } else if (!(frame instanceof PongWebSocketFrame)) {
+            } else if (frame instanceof PongWebSocketFrame) {
+                onPong(frame.content(), nowNanos);
+            } else {
                 log.debug("peer={} sent an unexpected {}", session.id(), frame.getClass().getSimpleName());
             }
         } finally {
@@ -86,16 +96,19 @@ class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         if (session.isClosing() || !withinRate(nowNanos)) {
             return;
         }
+        Metrics metrics = session.metrics();
         EnvelopeHeader header;
         try {
             header = parser.parse(nioView(content), lastHeader);
         } catch (MalformedEnvelopeException e) {
             log.debug("peer={} sent an unroutable message: {}", session.id(), e.getMessage());
+            metrics.malformed(content.readableBytes());
             session.sendError(e.error());
             return;
         }
         lastHeader = header;
-        router.route(session, allowedPeers, header, new ByteBufPayload(content));
+        Forwarded outcome = router.route(session, allowedPeers, header, payload(content, nowNanos, metrics));
+        metrics.routed(outcome, content.readableBytes());
     }
 
     /** Whether a message that arrived at {@code nowNanos} may be routed; without a message rate, always. */
@@ -105,6 +118,31 @@ class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 
     WebSocketSession session() {
         return session;
+    }
+
+    /** The message as a payload, stamped with its decode time if it is one of the sampled ones. */
+    private ByteBufPayload payload(ByteBuf content, long decodedAt, Metrics metrics) {
+        if (--untilSample > 0) {
+            return new ByteBufPayload(content);
+        }
+        int every = metrics.latencySampleEvery();
+        untilSample = every > 0 ? every : Integer.MAX_VALUE;
+        return every > 0
+                ? new ByteBufPayload(content, new RelaySample(decodedAt, metrics))
+                : new ByteBufPayload(content);
+    }
+
+    /**
+     * A pong to one of our pings echoes the time it was sent (see {@link WebSocketSession#pingIfDue});
+     * any other pong, such as an unsolicited one, is only a sign of life.
+     */
+    private void onPong(ByteBuf content, long now) {
+        if (content.readableBytes() == Long.BYTES) {
+            long roundTrip = now - content.getLong(content.readerIndex());
+            if (roundTrip >= 0 && roundTrip < MAX_ROUND_TRIP_NANOS) {
+                session.metrics().pingRoundTrip(roundTrip);
+            }
+        }
     }
 
     /**
@@ -119,6 +157,9 @@ class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (!session.isClosing()) {
+            session.metrics().dropped();
+        }
         relay.release(session);
         openSessions.remove(session);
         log.debug("peer={} disconnected", session.id());

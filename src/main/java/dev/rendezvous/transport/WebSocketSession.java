@@ -1,6 +1,7 @@
 package dev.rendezvous.transport;
 
 import dev.rendezvous.admission.ClientAddress;
+import dev.rendezvous.metrics.Metrics;
 import dev.rendezvous.protocol.ServerFrames;
 import dev.rendezvous.signaling.Claim;
 import dev.rendezvous.signaling.CloseReason;
@@ -16,6 +17,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -50,6 +52,7 @@ final class WebSocketSession implements PeerSession, Runnable {
     private final Claim claim;
     private final Channel channel;
     private final ServerFrames frames;
+    private final Metrics metrics;
     private volatile int closing;
     private volatile boolean open;
     /** Touched only on the channel's event loop. */
@@ -62,14 +65,20 @@ final class WebSocketSession implements PeerSession, Runnable {
     private final ClientAddress forwardedClient;
 
     WebSocketSession(PeerId id, Channel channel, ServerFrames frames, long nowNanos, ClientAddress forwardedClient) {
-        this(Claim.plain(id), channel, frames, nowNanos, forwardedClient);
+        this(Claim.plain(id), channel, frames, Metrics.OFF, nowNanos, forwardedClient);
     }
 
-    WebSocketSession(Claim claim, Channel channel, ServerFrames frames, long nowNanos, ClientAddress forwardedClient) {
+    WebSocketSession(PeerId id, Channel channel, ServerFrames frames, Metrics metrics, long nowNanos) {
+        this(Claim.plain(id), channel, frames, metrics, nowNanos, null);
+    }
+
+    WebSocketSession(Claim claim, Channel channel, ServerFrames frames, Metrics metrics, long nowNanos,
+            ClientAddress forwardedClient) {
         this.id = claim.id();
         this.claim = claim.hasKey() || claim.vouched() || claim.peers() != null ? claim : null;
         this.channel = channel;
         this.frames = frames;
+        this.metrics = metrics;
         this.lastInboundNanos = nowNanos;
         this.lastPingNanos = nowNanos;
         this.forwardedClient = forwardedClient;
@@ -111,21 +120,28 @@ final class WebSocketSession implements PeerSession, Runnable {
         return channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
+    Metrics metrics() {
+        return metrics;
+    }
+
     @Override
     public DeliveryResult deliver(Payload payload) {
         DeliveryResult admission = admit();
         if (admission == DeliveryResult.QUEUED) {
-            ByteBuf content = payload instanceof ByteBufPayload shared
-                    ? shared.retainedShare()
-                    : Unpooled.wrappedBuffer(payload.toByteArray());
+            ByteBufPayload shared = payload instanceof ByteBufPayload received ? received : null;
+            ByteBuf content = shared != null ? shared.retainedShare() : Unpooled.wrappedBuffer(payload.toByteArray());
+            metrics.sent(content.readableBytes());
             TextWebSocketFrame frame = new TextWebSocketFrame(content);
+            ChannelPromise written = shared == null || shared.sample() == null
+                    ? channel.voidPromise()
+                    : channel.newPromise().addListener(shared.sample());
             if (channel.eventLoop().inEventLoop()) {
-                channel.write(frame, channel.voidPromise());
+                channel.write(frame, written);
                 requestFlush();
             } else {
                 // From another loop the write is queued as a task; a separate flush request could
                 // overtake a later write, so write and flush travel together.
-                channel.writeAndFlush(frame, channel.voidPromise());
+                channel.writeAndFlush(frame, written);
             }
         }
         return admission;
@@ -165,6 +181,7 @@ final class WebSocketSession implements PeerSession, Runnable {
                 content.release();
                 throw new IllegalStateException("cannot encode error frame", e);
             }
+            metrics.errorSent(error.code(), content.readableBytes());
             channel.writeAndFlush(new TextWebSocketFrame(content), channel.voidPromise());
         }
         return admission;
@@ -214,6 +231,7 @@ final class WebSocketSession implements PeerSession, Runnable {
             return;
         }
         log.debug("peer={} closing code={} reason={}", id, reason.code(), reason.reason());
+        metrics.closed(reason);
         channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()), channel.voidPromise());
         channel.eventLoop().schedule(() -> channel.close(), FORCE_CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -229,6 +247,7 @@ final class WebSocketSession implements PeerSession, Runnable {
             return;
         }
         log.debug("peer={} closing after a protocol violation code={}", id, reason.code());
+        metrics.closed(reason);
         channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason())).addListener(written -> {
             if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput();
@@ -240,6 +259,7 @@ final class WebSocketSession implements PeerSession, Runnable {
     /** The peer sent a close frame: echo it and hang up, or hang up if we had asked first. */
     void closeByPeer(CloseWebSocketFrame frame) {
         if (startClosing()) {
+            metrics.closedByClient(frame.statusCode());
             channel.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
@@ -293,13 +313,17 @@ final class WebSocketSession implements PeerSession, Runnable {
         return lastInboundNanos;
     }
 
-    /** Called only from the liveness monitor's single thread. */
+    /**
+     * Called only from the liveness monitor's single thread. The ping carries the time it was sent
+     * (read now, not at the start of the sweep, which may have walked many sockets since), and the
+     * client's pong echoes it (RFC 6455 5.5.3): the round trip is measured without a field per socket.
+     */
     boolean pingIfDue(long nowNanos, long intervalNanos) {
         if (nowNanos - lastPingNanos < intervalNanos || closing != 0) {
             return false;
         }
         lastPingNanos = nowNanos;
-        channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+        channel.writeAndFlush(new PingWebSocketFrame(Unpooled.copyLong(System.nanoTime())), channel.voidPromise());
         return true;
     }
 

@@ -6,8 +6,11 @@ import dev.rendezvous.admission.ClientAddress;
 import dev.rendezvous.admission.ConnectionGate;
 import dev.rendezvous.admission.GateVerdict;
 import dev.rendezvous.admission.MessageRate;
+import dev.rendezvous.metrics.Metrics;
+import dev.rendezvous.metrics.UpgradeResult;
 import dev.rendezvous.protocol.EnvelopeHeaderParser;
 import dev.rendezvous.protocol.ServerFrames;
+import dev.rendezvous.signaling.Claim;
 import dev.rendezvous.signaling.ClaimResult;
 import dev.rendezvous.signaling.CloseReason;
 import dev.rendezvous.signaling.PeerId;
@@ -22,6 +25,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -58,9 +62,16 @@ final class WebSocketUpgrader {
     private final ConnectionGate gate;
     /** Gives back the slot of a socket whose client is its TCP peer: one listener for all of them. */
     private final ChannelFutureListener releaseDirect;
+    private final Metrics metrics;
 
     WebSocketUpgrader(int maxMessageBytes, EnvelopeHeaderParser parser, ServerFrames frames, Router router,
             Relay relay, OpenSessions openSessions, ConnectionGate gate, ClaimAdmission admission) {
+        this(maxMessageBytes, parser, frames, router, relay, openSessions, new UpgradeAdmission(gate, admission),
+                Metrics.OFF);
+    }
+
+    WebSocketUpgrader(int maxMessageBytes, EnvelopeHeaderParser parser, ServerFrames frames, Router router,
+            Relay relay, OpenSessions openSessions, UpgradeAdmission upgradeAdmission, Metrics metrics) {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessageBytes)
                 .allowExtensions(false)
@@ -76,31 +87,42 @@ final class WebSocketUpgrader {
         this.router = router;
         this.relay = relay;
         this.openSessions = openSessions;
-        this.admission = admission;
-        this.gate = gate;
+        this.admission = upgradeAdmission.claims();
+        this.gate = upgradeAdmission.gate();
         this.releaseDirect = closed -> gate.release(WebSocketSession.peerAddress(closed.channel()), null);
+        this.metrics = metrics;
+    }
+
+    /** An upgrade while the node shuts down: 503, so the client retries elsewhere. */
+    void refuseDraining(ChannelHandlerContext ctx, FullHttpRequest request) {
+        metrics.upgraded(UpgradeResult.DRAINING);
+        HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down");
     }
 
     void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, String rawQuery) {
         FingerParameter.Result finger = FingerParameter.parse(rawQuery);
         if (finger.id() == null) {
             log.debug("refused upgrade from {}: {}", ctx.channel().remoteAddress(), finger.problem());
+            metrics.upgraded(UpgradeResult.INVALID);
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, finger.problem());
             return;
         }
         SessionKey.Parsed key = admission.sessionKey(rawQuery, ctx.channel().remoteAddress());
         if (key.refused()) {
+            metrics.upgraded(UpgradeResult.INVALID);
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, key.problem());
             return;
         }
         String malformed = upgradeProblem(request);
         if (malformed != null) {
             log.debug("refused upgrade from {}: {}", ctx.channel().remoteAddress(), malformed);
+            metrics.upgraded(UpgradeResult.INVALID);
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, malformed);
             return;
         }
         WebSocketServerHandshaker handshaker = handshakerFor(request);
         if (handshaker == null) {
+            metrics.upgraded(UpgradeResult.INVALID);
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
@@ -146,7 +168,7 @@ final class WebSocketUpgrader {
     private Outcome orFailed(Outcome outcome, Throwable failure, PeerId id, Channel channel,
             ClientAddress forwarded) {
         return failure == null ? outcome
-                : new Outcome(new WebSocketSession(id, channel, frames, System.nanoTime(), forwarded),
+                : new Outcome(new WebSocketSession(Claim.plain(id), channel, frames, metrics, System.nanoTime(), forwarded),
                         ClaimResult.UNAVAILABLE, null, failure);
     }
 
@@ -160,10 +182,10 @@ final class WebSocketUpgrader {
     private CompletableFuture<Outcome> claim(Channel channel, PeerId id, ClaimAdmission.Decision decision,
             ClientAddress forwarded) {
         if (decision.refusal() != null) {
-            WebSocketSession refused = new WebSocketSession(id, channel, frames, System.nanoTime(), forwarded);
+            WebSocketSession refused = new WebSocketSession(Claim.plain(id), channel, frames, metrics, System.nanoTime(), forwarded);
             return CompletableFuture.completedFuture(new Outcome(refused, null, decision.refusal(), null));
         }
-        WebSocketSession session = new WebSocketSession(decision.claim(), channel, frames, System.nanoTime(),
+        WebSocketSession session = new WebSocketSession(decision.claim(), channel, frames, metrics, System.nanoTime(),
                 forwarded);
         return relay.claim(session).toCompletableFuture().handle((result, failure) -> failure == null
                 ? new Outcome(session, result, null, null)
@@ -187,6 +209,9 @@ final class WebSocketUpgrader {
      * leave the ID bound to a connection that never becomes a WebSocket.
      */
     private static String upgradeProblem(FullHttpRequest request) {
+        if (request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0) {
+            return "a WebSocket upgrade needs HTTP/1.1";
+        }
         HttpHeaders headers = request.headers();
         // Upgrade must be exactly "websocket" (Netty's handshaker does not split it); Connection is
         // a token list ("keep-alive, Upgrade" from Firefox).
@@ -224,6 +249,7 @@ final class WebSocketUpgrader {
         Channel channel = ctx.channel();
         WebSocketSession session = outcome.session();
         if (!channel.isActive()) {
+            metrics.upgraded(UpgradeResult.ABANDONED);
             if (outcome.claimed()) {
                 relay.release(session);
             }
@@ -253,14 +279,17 @@ final class WebSocketUpgrader {
             }
             // upgradeProblem checks everything Netty's handshaker checks, so this is a server bug.
             log.error("peer={} upgrade failed, closing", session.id(), e);
+            metrics.upgraded(UpgradeResult.FAILED);
             channel.close();
             return;
         }
         if (outcome.refusal() != null) {
-            // Admission logged the cause at INFO; the ID was never claimed.
+            // Admission logged and counted the cause; the ID was never claimed.
+            metrics.upgraded(UpgradeResult.UNAUTHORIZED);
             session.close(outcome.refusal());
         } else if (outcome.claimed() && lateForShutdown) {
             log.debug("peer={} connected as the node shuts down", session.id());
+            metrics.upgraded(UpgradeResult.DRAINING);
             session.close(CloseReason.GOING_AWAY);
         } else if (outcome.claimed()) {
             log.debug("peer={} connected from {}{}{}", session.id(), session.clientAddress(),
@@ -268,10 +297,12 @@ final class WebSocketUpgrader {
                     outcome.result() == ClaimResult.REPLACED ? ", replacing its older socket" : "");
         } else if (outcome.result() == ClaimResult.TAKEN) {
             log.debug("peer={} refused: id taken", session.id());
+            metrics.upgraded(UpgradeResult.ID_TAKEN);
             session.close(CloseReason.ID_TAKEN);
         } else {
             // DEBUG: during an outage every reconnecting client lands here; the lease keeper logs the outage once.
             log.debug("peer={} refused: id directory unavailable", session.id(), outcome.failure());
+            metrics.upgraded(UpgradeResult.DIRECTORY_UNAVAILABLE);
             session.close(CloseReason.DIRECTORY_UNAVAILABLE);
         }
         // A refused socket reads on too, so the client's close reply ends the connection; the frame

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The "may import" column of docs/ARCHITECTURE.md's package table, enforced: the core stays free of
- * Netty, Jackson and Lettuce, and only the cluster package knows Redis.
+ * Netty, Jackson, Lettuce and Micrometer, only the cluster package knows Redis, and only the
+ * metrics package knows Micrometer.
  */
 class PackageDependenciesTest {
 
@@ -32,7 +33,11 @@ class PackageDependenciesTest {
             "cluster", List.of("dev.rendezvous.signaling", "dev.rendezvous.config", "io.lettuce", "org.slf4j"),
             "admission", List.of("dev.rendezvous.signaling", "dev.rendezvous.config", "com.nimbusds", "org.slf4j"),
             "transport", List.of("dev.rendezvous.signaling", "dev.rendezvous.protocol", "dev.rendezvous.config",
-                    "dev.rendezvous.admission", "io.netty", "org.slf4j"));
+                    "dev.rendezvous.admission", "dev.rendezvous.metrics", "io.netty", "org.slf4j"),
+            "metrics", List.of("dev.rendezvous.signaling", "dev.rendezvous.admission.RefusalCause",
+                    "dev.rendezvous.admission.Refusals", "dev.rendezvous.cluster.ClusterEvents", "io.micrometer",
+                    "com.fasterxml.jackson.core", "io.netty.buffer.ByteBufAllocatorMetricProvider",
+                    "io.netty.util.concurrent.EventExecutor"));
 
     private static boolean within(String name, String prefix) {
         return name.equals(prefix) || name.startsWith(prefix + ".");

@@ -15,10 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +29,7 @@ class NginxIT {
 
     private static final Path SITE = Path.of("deploy/nginx/rendezvous.conf");
     private static final InetAddress LOOPBACK = loopback("127.0.0.1");
+    private static final String ADMIN_TOKEN = "nginx-it-admin-token-0123456789";
 
     private static RedisServer redis;
     private static NodeProcess one;
@@ -53,7 +54,8 @@ class NginxIT {
     /** A node as the site file's comments ask for one, logging connects. */
     private static NodeProcess node(String id) throws Exception {
         return NodeProcess.start("--redis", redis.uri().toString(), "--node-id", id,
-                "--trust-proxy", "127.0.0.1/32", "--log-level", "debug");
+                "--trust-proxy", "127.0.0.1/32", "--log-level", "debug", "--admin-port", "0",
+                "--admin-token", ADMIN_TOKEN);
     }
 
     @AfterAll
@@ -120,12 +122,26 @@ class NginxIT {
     }
 
     @Test
-    @Disabled("enabled when the trust-proxy branch is merged")
     void theNodeTakesTheClientAddressFromNginxNotFromAForgedHeader() throws Exception {
         try (RawWebSocket client = connect("xff-a", loopback("127.0.0.5"), "X-Forwarded-For: 127.0.0.9")) {
-            Pattern connectedFrom = Pattern.compile("peer=xff-a connected from \\S*?127\\.0\\.0\\.5\\b");
+            Pattern connectedFrom = Pattern.compile("peer=xff-a connected from 127\\.0\\.0\\.5 via ");
             NodeProcess node = awaitNodeOf("xff-a");
             assertThat(node.output()).containsPattern(connectedFrom);
+            String stats = adminStats(node);
+            assertThat(stats).as("the admin view of /stats").contains("{\"id\":\"xff-a\",\"address\":\"127.0.0.5\"}")
+                    .doesNotContain("127.0.0.9");
+        }
+    }
+
+    /** /stats from the node's admin port, with the admin token: the view that lists sockets. */
+    private static String adminStats(NodeProcess node) throws IOException {
+        Matcher admin = Pattern.compile("admin=/127\\.0\\.0\\.1:(\\d+)").matcher(node.output());
+        assertThat(admin.find()).as("the start line names the admin port").isTrue();
+        try (Socket socket = new Socket(LOOPBACK, Integer.parseInt(admin.group(1)))) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /stats HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + ADMIN_TOKEN + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

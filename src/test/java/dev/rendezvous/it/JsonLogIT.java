@@ -26,12 +26,16 @@ class JsonLogIT {
     private static final JsonFactory JSON = new JsonFactory();
 
     private static final String TOKEN = "tok7Qx2Lw9Vb4Kd8";
-    private static final String SESSION_KEY = "ssk5Hn3Rc8Mz1Pf6";
+    private static final String SESSION_KEY = "ssk5Hn3Rc8Mz1Pf6Ta0Wq7Ue";
+    /** Another tab's key: the second socket for json-a must be refused (4409), not take the ID over. */
+    private static final String OTHER_KEY = "osk2Jm4Xb6Nv8Qc1Ld3Fh5Gk";
+    /** Not a valid session key (too short, a space): refused with 400, and not logged either. */
+    private static final String BAD_KEY = "bsk9 Pz";
     private static final String BEARER = "brr2Gt6Yh1Ns9Wq4";
     private static final String SDP_MARK = "sdpbody-o8Jd3Ue5";
     private static final String CANDIDATE_MARK = "127.0.0.77";
-    private static final List<String> SECRETS = List.of(TOKEN, SESSION_KEY, BEARER, SDP_MARK, CANDIDATE_MARK,
-            "a=candidate", "v=0");
+    private static final List<String> SECRETS = List.of(TOKEN, SESSION_KEY, OTHER_KEY, "bsk9", BEARER, SDP_MARK,
+            CANDIDATE_MARK, "a=candidate", "v=0");
 
     private static final String SECRET_QUERY = "&token=" + TOKEN + "&session=" + SESSION_KEY;
     private static final String BEARER_HEADER = "Authorization: Bearer " + BEARER;
@@ -112,8 +116,13 @@ class JsonLogIT {
         assertThat(a.readAnsweringPings().text()).contains("missing-to");
         a.sendText("{\"to\":\"json-b\",\"from\":\"json-b\",\"sdp\":\"" + SDP_MARK + "\",\"token\":\"" + TOKEN + "\"}");
         assertThat(a.readAnsweringPings().text()).contains("from-mismatch");
-        try (RawWebSocket taken = RawWebSocket.open(port, "/websocket/?finger=json-a" + SECRET_QUERY, BEARER_HEADER)) {
+        try (RawWebSocket taken = RawWebSocket.open(port, "/websocket/?finger=json-a&token=" + TOKEN
+                + "&session=" + OTHER_KEY, BEARER_HEADER)) {
             assertThat(taken.readUntilClose().closeCode()).isEqualTo(4409);
+        }
+        String badKeyQuery = "/websocket/?finger=json-d&session=" + BAD_KEY.replace(" ", "%20");
+        try (RawWebSocket badKey = RawWebSocket.open(port, badKeyQuery, BEARER_HEADER)) {
+            assertThat(badKey.statusLine()).contains("400");
         }
         try (RawWebSocket noFinger = RawWebSocket.open(port, "/websocket/?token=" + TOKEN + "&session=" + SESSION_KEY,
                 BEARER_HEADER)) {

@@ -24,7 +24,7 @@ public final class CapturedLog implements AutoCloseable {
         this(loggerName, null);
     }
 
-    /** Also lowers the logger's level to {@code level} (the tests' default is WARN) until closed. */
+    /** Also lowers the logger's level to {@code level} (logback-test.xml's default is WARN) until closed. */
     public CapturedLog(Class<?> source, Level level) {
         this(source.getName(), level);
     }

@@ -1,5 +1,6 @@
 package dev.rendezvous.support;
 
+import dev.rendezvous.Rendezvous;
 import dev.rendezvous.config.ServerConfig;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -57,6 +58,11 @@ public final class NodeUnderTest implements BeforeAllCallback, AfterAllCallback,
     /** The port of the running node, or of the last one when it has been stopped. */
     public int port() {
         return port;
+    }
+
+    /** The running node. */
+    public Rendezvous node() {
+        return server.node();
     }
 
     /** Stops the node, as a server going down would (its sockets get 1001). */

@@ -133,6 +133,16 @@ class HttpRequestHandlerTest {
         assertThat(body(response)).contains("percent-encoded").containsOnlyOnce("\n");
     }
 
+    /** RFC 6455 4.1: the handshake is HTTP/1.1 or later; a proxy that forgot proxy_http_version 1.1 shows here. */
+    @Test
+    void refusesAnUpgradeOverHttp10With400() {
+        String response = exchange("GET /websocket?finger=alice HTTP/1.0\r\nHost: h\r\n" + UPGRADE_HEADERS + "\r\n");
+
+        assertThat(statusLine(response)).endsWith("400 Bad Request");
+        assertThat(body(response)).isEqualTo("a WebSocket upgrade needs HTTP/1.1\n");
+        assertThat(relay.find(new PeerId("alice"))).as("nothing claimed").isNull();
+    }
+
     @Test
     void refusesAPlainGetOfTheWebSocketPathWith400() {
         String response = get("/websocket/?finger=alice");
