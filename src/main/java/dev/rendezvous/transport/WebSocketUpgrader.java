@@ -295,6 +295,8 @@ final class WebSocketUpgrader {
             log.debug("peer={} connected from {}{}{}", session.id(), session.clientAddress(),
                     session.forwarded() ? " via " + channel.remoteAddress() : "",
                     outcome.result() == ClaimResult.REPLACED ? ", replacing its older socket" : "");
+            metrics.upgraded(outcome.result() == ClaimResult.REPLACED ? UpgradeResult.REPLACING
+                    : UpgradeResult.ACCEPTED);
         } else if (outcome.result() == ClaimResult.TAKEN) {
             log.debug("peer={} refused: id taken", session.id());
             metrics.upgraded(UpgradeResult.ID_TAKEN);

@@ -32,6 +32,28 @@ class MetricsTest {
     final NodeUnderTest server = new NodeUnderTest(TestServer.config()
             .pingInterval(Duration.ofMillis(200)).idleTimeout(Duration.ofSeconds(30)));
 
+    /** Admission's own refusals reach the counter, and a takeover is an upgrade of its own kind. */
+    @Test
+    void countsATakeoverAndARefusedSessionKey() throws Exception {
+        String key = "k".repeat(22);
+        try (RawWebSocket old = RawWebSocket.open(server.port(), "/websocket/?finger=" + ALICE + "&session=" + key);
+             RawWebSocket newcomer = RawWebSocket.open(server.port(), "/websocket/?finger=" + ALICE + "&session=" + key)) {
+            assertThat(newcomer.upgraded()).isTrue();
+            assertThat(old.readUntilClose().closeCode()).isEqualTo(4410);
+            try (RawWebSocket refused = RawWebSocket.open(server.port(), "/websocket/?finger=" + BOB + "&session=short")) {
+                assertThat(refused.statusLine()).contains("400");
+            }
+            MetricsScrape scrape = MetricsScrape.of(server.port());
+
+            assertThat(scrape.value("rendezvous_upgrades_total", "result", "accepted")).isEqualTo(1);
+            assertThat(scrape.value("rendezvous_upgrades_total", "result", "replacing")).isEqualTo(1);
+            assertThat(scrape.value("rendezvous_upgrades_total", "result", "invalid")).isEqualTo(1);
+            assertThat(scrape.value("rendezvous_closes_total", "code", "4410", "reason", "replaced")).isEqualTo(1);
+            assertThat(scrape.value("rendezvous_refusals_total", "cause", "session-key")).isEqualTo(1);
+            assertThat(scrape.sum("rendezvous_refusals_total")).isEqualTo(1);
+        }
+    }
+
     @Test
     void servesPrometheusTextByDefault() throws Exception {
         HttpProbe.Response response = HttpProbe.get(server.port(), "/metrics");
