@@ -11,6 +11,7 @@ import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.transport.DemoPage;
 import dev.rendezvous.transport.HttpEndpoint;
 import dev.rendezvous.transport.RendezvousServer;
+import dev.rendezvous.transport.ServerTls;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,9 +49,9 @@ public final class Rendezvous implements AutoCloseable {
             relay.close();
             throw e;
         }
-        log.info("rendezvous {} listening on {} transport={} mode={} from-check={} max-message-bytes={} "
+        log.info("rendezvous {} listening on {} transport={} tls={} mode={} from-check={} max-message-bytes={} "
                         + "max-outbound-bytes={} ping-interval={} idle-timeout={}",
-                Version.current(), server.address(), server.transportName(),
+                Version.current(), server.address(), server.transportName(), server.tlsName(),
                 config.clustered() ? "cluster" : "single-node",
                 config.fromCheck().name().toLowerCase(java.util.Locale.ROOT), config.maxMessageBytes(),
                 config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout());
@@ -120,6 +121,9 @@ public final class Rendezvous implements AutoCloseable {
 
         @Override
         public void check(ServerConfig config) {
+            if (config.tls().enabled()) {
+                ServerTls.check(config.tls());
+            }
         }
 
         @Override

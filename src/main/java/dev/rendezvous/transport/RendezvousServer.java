@@ -44,6 +44,7 @@ public final class RendezvousServer implements AutoCloseable {
     private final OpenSessions openSessions = new OpenSessions();
     private final LivenessMonitor liveness;
     private final Channel serverChannel;
+    private final ServerTls tls;
     private volatile boolean draining;
 
     private RendezvousServer(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints)
@@ -61,6 +62,7 @@ public final class RendezvousServer implements AutoCloseable {
         endpoints.put("/healthz", new HealthEndpoint(this::isDraining));
         endpoints.put("/readyz", new ReadinessEndpoint(this::isDraining, relay));
         Map<String, HttpEndpoint> routes = Map.copyOf(endpoints);
+        this.tls = config.tls().enabled() ? ServerTls.start(config.tls()) : null;
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
@@ -75,10 +77,14 @@ public final class RendezvousServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
                 .childHandler(new ServerChannelInitializer(config.handshakeTimeout().toMillis(),
-                        () -> new HttpRequestHandler(upgrader, routes, this::isDraining)));
+                        () -> new HttpRequestHandler(upgrader, routes, this::isDraining),
+                        tls == null ? null : tls::context));
         try {
             this.serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
             acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
@@ -106,6 +112,11 @@ public final class RendezvousServer implements AutoCloseable {
 
     public String transportName() {
         return transport.name();
+    }
+
+    /** {@code off}, {@code openssl} or {@code jdk (why not openssl)}. */
+    public String tlsName() {
+        return tls == null ? "off" : tls.description();
     }
 
     public boolean isDraining() {
@@ -145,6 +156,9 @@ public final class RendezvousServer implements AutoCloseable {
             }
         }
         serverChannel.close().syncUninterruptibly();
+        if (tls != null) {
+            tls.close();
+        }
         log.info("stopped: {} sockets closed{}", closing.size(), allClosed ? "" : " (some cut at the grace deadline)");
         acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -32,7 +32,7 @@ class PackageDependenciesTest {
             "cluster", List.of("dev.rendezvous.signaling", "dev.rendezvous.config", "io.lettuce", "org.slf4j"),
             "admission", List.of("dev.rendezvous.signaling", "dev.rendezvous.config", "com.nimbusds", "org.slf4j"),
             "transport", List.of("dev.rendezvous.signaling", "dev.rendezvous.protocol", "dev.rendezvous.config",
-                    "io.netty", "org.slf4j"));
+                    "io.netty", "org.slf4j", "javax.net.ssl", "javax.crypto"));
 
     private static boolean within(String name, String prefix) {
         return name.equals(prefix) || name.startsWith(prefix + ".");

@@ -55,7 +55,12 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends the upgrade request for {@code pathAndQuery}; returns the socket whatever the status. */
     public static RawWebSocket open(int port, String pathAndQuery, String... extraHeaders) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        return over(new Socket("127.0.0.1", port), port, pathAndQuery, extraHeaders);
+    }
+
+    /** The same upgrade over a socket the caller connected, such as a TLS socket. */
+    public static RawWebSocket over(Socket socket, int port, String pathAndQuery, String... extraHeaders)
+            throws IOException {
         socket.setSoTimeout((int) TestClient.WAIT.toMillis());
         byte[] keyBytes = new byte[16];
         ThreadLocalRandom.current().nextBytes(keyBytes);

@@ -31,7 +31,11 @@ public final class TestClient implements AutoCloseable {
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
 
     private TestClient(URI uri) throws Exception {
-        this.socket = HTTP.newWebSocketBuilder()
+        this(uri, HTTP);
+    }
+
+    private TestClient(URI uri, HttpClient http) throws Exception {
+        this.socket = http.newWebSocketBuilder()
                 .connectTimeout(WAIT)
                 .buildAsync(uri, new Collector())
                 .get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -43,6 +47,11 @@ public final class TestClient implements AutoCloseable {
 
     public static TestClient connect(URI uri) throws Exception {
         return new TestClient(uri);
+    }
+
+    /** Through a client of the caller's, such as one with an SSLContext for {@code wss://}. */
+    public static TestClient connect(URI uri, HttpClient http) throws Exception {
+        return new TestClient(uri, http);
     }
 
     /**
