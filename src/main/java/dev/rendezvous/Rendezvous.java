@@ -9,11 +9,15 @@ import dev.rendezvous.config.ServerConfig;
 import dev.rendezvous.signaling.LocalRelay;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.transport.DemoPage;
+import dev.rendezvous.transport.GrantCheck;
 import dev.rendezvous.transport.HttpEndpoint;
+import dev.rendezvous.transport.IceServersEndpoint;
+import dev.rendezvous.transport.OriginCheck;
 import dev.rendezvous.transport.RendezvousServer;
 import dev.rendezvous.transport.ServerTls;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,7 +76,11 @@ public final class Rendezvous implements AutoCloseable {
     /** Plain-HTTP paths beside /websocket and /healthz. */
     private static Map<String, HttpEndpoint> endpointsFor(ServerConfig config) {
         Map<String, HttpEndpoint> endpoints = new HashMap<>();
-        endpoints.putAll(DemoPage.endpoints(config.iceServers()));
+        endpoints.putAll(DemoPage.endpoints(config.iceServers(), config.turn().enabled()));
+        // The two checks are the seams of admission: origins follow --allowed-origins, and grants
+        // are not checked until signed grants exist.
+        endpoints.put(IceServersEndpoint.PATH, new IceServersEndpoint(config.iceServers(), config.turn(),
+                OriginCheck.of(config.access()), GrantCheck.OFF, Clock.systemUTC()));
         return endpoints;
     }
 

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Writing plain HTTP responses; keep-alive is honoured when the client asks for it. */
 final class HttpResponses {
@@ -28,6 +29,12 @@ final class HttpResponses {
 
     static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
             String contentType, ByteBuf body) {
+        send(ctx, request, status, contentType, body, Map.of());
+    }
+
+    /** With extra headers, which replace the defaults of the same name. */
+    static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+            String contentType, ByteBuf body, Map<String, String> headers) {
         boolean head = HttpMethod.HEAD.equals(request.method());
         int length = body.readableBytes();
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
@@ -39,7 +46,10 @@ final class HttpResponses {
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set("X-Content-Type-Options", "nosniff");
-        HttpUtil.setContentLength(response, length);
+        headers.forEach(response.headers()::set);
+        if (status.code() != HttpResponseStatus.NO_CONTENT.code()) {
+            HttpUtil.setContentLength(response, length);
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(request) && status.code() < 400;
         HttpUtil.setKeepAlive(response, keepAlive);
         if (keepAlive) {
