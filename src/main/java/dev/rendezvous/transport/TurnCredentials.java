@@ -46,7 +46,7 @@ final class TurnCredentials {
     Credential mint(String id, long nowSeconds) {
         long expiresAt = nowSeconds + ttlSeconds;
         String username = expiresAt + ":" + usernameId(id);
-        return new Credential(username, hmac(username), expiresAt);
+        return new Credential(username, signed(username), expiresAt);
     }
 
     /** The ID as it appears in the username (see the class comment). */
@@ -72,7 +72,8 @@ final class TurnCredentials {
         return !(lower.contains("union") && lower.contains("select"));
     }
 
-    private String hmac(String username) {
+    /** The password coturn expects for this username. */
+    String signed(String username) {
         try {
             // A Mac is not thread-safe and costs little to make; a request for credentials is rare.
             Mac mac = Mac.getInstance("HmacSHA1");
