@@ -3,7 +3,9 @@
 // Speaks the seed protocol exactly: it opens /websocket/?finger=<ID> on the page's own host and
 // sends {to, from, type, sdp}. On top of that it turns server error frames and close codes into
 // typed events with plain-language reasons, and reconnects by itself after a drop. Peers using the
-// seed's raw WebSocket code interoperate with it unchanged. API: docs/BROWSER.md.
+// seed's raw WebSocket code interoperate with it unchanged. IceServers fetches the ICE servers (with
+// short-lived TURN credentials when the server mints them) and fetches them again before they
+// expire. API: docs/BROWSER.md.
 
 /** What each close code means to a user, and whether connecting again can help. */
 export const CLOSE_REASONS = Object.freeze({
@@ -226,5 +228,100 @@ export class RendezvousClient extends EventTarget {
     const event = new Event('statechange');
     event.state = state;
     this.dispatchEvent(event);
+  }
+}
+
+const ICE_DEFAULTS = Object.freeze({
+  base: '',
+  token: null,
+  refreshAt: 0.8,
+  retryDelayMs: 10000,
+});
+
+/**
+ * The ICE servers for one ID. `/config.json` says whether the server mints TURN credentials; if it
+ * does, they come from `/ice-servers?finger=<ID>` (with the grant as `Authorization: Bearer` when
+ * `token` is given), and are fetched again once `refreshAt` of their lifetime has passed, so a
+ * connection made later still gets valid ones. Otherwise the static servers from `/config.json`.
+ *
+ * Events: 'update' (`iceServers`), 'error' (`error`: a failed refresh, retried after
+ * `retryDelayMs`).
+ */
+export class IceServers extends EventTarget {
+  #options;
+  #timer = null;
+  #current = [];
+  #stopped = false;
+  #expiresAt = null;
+
+  constructor(id, options = {}) {
+    super();
+    this.id = id;
+    this.#options = { ...ICE_DEFAULTS, ...options };
+  }
+
+  /** The RTCIceServer list to use now. */
+  get current() { return this.#current; }
+
+  /** When the TURN credentials expire (ms since the epoch by this clock), or null without TURN. */
+  get expiresAt() { return this.#expiresAt; }
+
+  /** Fetches now (and schedules the next fetch); resolves with the servers. */
+  async load() {
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    const { base, token, refreshAt, retryDelayMs } = this.#options;
+    try {
+      const config = await (await fetch(`${base}/config.json`, { cache: 'no-store' })).json();
+      if (!config.turn) {
+        this.#apply(config.iceServers ?? [], null);
+        return this.#current;
+      }
+      const headers = token ? { Authorization: `Bearer ${token}` } : {};
+      const response = await fetch(`${base}/ice-servers?finger=${encodeURIComponent(this.id)}`,
+        { headers, cache: 'no-store' });
+      if (!response.ok) throw new Error(`ice servers: HTTP ${response.status}`);
+      const body = await response.json();
+      const lifetimeMs = body.ttl * 1000;
+      this.#apply(body.iceServers, Date.now() + lifetimeMs);
+      this.#schedule(lifetimeMs * refreshAt);
+      return this.#current;
+    } catch (error) {
+      const event = new Event('error');
+      event.error = error;
+      this.dispatchEvent(event);
+      this.#schedule(retryDelayMs);
+      throw error;
+    }
+  }
+
+  /** Keeps `pc` on the fresh servers (setConfiguration); returns a function that stops it. */
+  attach(pc) {
+    const update = () => {
+      if (pc.signalingState === 'closed') return;
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers: this.#current });
+    };
+    this.addEventListener('update', update);
+    return () => this.removeEventListener('update', update);
+  }
+
+  /** No more fetches. */
+  stop() {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #apply(iceServers, expiresAt) {
+    this.#current = iceServers;
+    this.#expiresAt = expiresAt;
+    const event = new Event('update');
+    event.iceServers = iceServers;
+    this.dispatchEvent(event);
+  }
+
+  #schedule(delayMs) {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => this.load().catch(() => {}), delayMs);
   }
 }
