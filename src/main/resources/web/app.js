@@ -10,6 +10,9 @@ import { IceServers, RendezvousClient, validateId } from './rendezvous.js';
 const params = new URLSearchParams(location.search);
 const loopbackOnly = params.get('loopback') === '1';
 const relayOnly = params.get('relay') === '1';
+// Some builds lack WebRTC (Debian's WebKitGTK, Safari with it turned off): signaling still works.
+const webrtc = typeof RTCPeerConnection === 'function';
+const NO_WEBRTC = 'This browser has no WebRTC (RTCPeerConnection): it can signal, but not make or take calls.';
 const ID_KEY = 'rendezvous.id';
 const LOG_LIMIT = 200;
 
@@ -153,6 +156,7 @@ async function startCall(peer) {
   const problem = validateId(peer);
   if (problem) return showNotice(`Cannot call that ID: ${problem}.`, 'error');
   if (peer === client.id) return showNotice('That is your own ID: enter the ID shown on the other device.', 'error');
+  if (!webrtc) return showNotice(NO_WEBRTC, 'error');
   if (client.state !== 'open') return showNotice('Not connected to the signaling server yet.', 'error');
   if (call) return;
   hideNotice();
@@ -175,6 +179,7 @@ const handlers = {
     await readyIceServers();
     const peer = event.peer;
     if (!peer) return logLine('!', 'offer ignored', 'no "from": cannot answer');
+    if (!webrtc) return showNotice(`${NO_WEBRTC} A call from “${peer}” was not answered.`, 'error');
     if (call && call.peer !== peer) return signal(peer, 'bye', 'busy');
     if (!call) {
       call = newCall(peer);
