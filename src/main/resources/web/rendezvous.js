@@ -97,12 +97,15 @@ export class RendezvousClient extends EventTarget {
   #timer = null;
   #openedAt = 0;
   #lastClose = null;
-  #onOnline = () => this.reconnectNow();
+  #onOnline;
 
   constructor(id, options = {}) {
     super();
     const problem = validateId(id);
     if (problem) throw new TypeError(problem);
+    // Set here, not as a field initializer: Safari before 16 can throw ReferenceError on
+    // parentheses in one (WebKit bug 236843).
+    this.#onOnline = () => this.reconnectNow();
     this.id = id;
     this.#options = { ...DEFAULTS, ...options };
     if (this.#options.autoConnect) queueMicrotask(() => this.#state === 'idle' && this.connect());
