@@ -80,6 +80,18 @@ start_rendezvous() {
   SERVER_URL="ws://127.0.0.1:$port"
 }
 
+# start_rendezvous_tls: start_rendezvous serving wss:// with a self-signed EC P-256 pair for
+# 127.0.0.1 made once per run in WORK_DIR; sets TLS_CERT for the generator's --tls-trust.
+start_rendezvous_tls() {
+  TLS_CERT="$WORK_DIR/tls.crt"
+  if [ ! -f "$TLS_CERT" ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+      -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$WORK_DIR/tls.key" -out "$TLS_CERT" 2>/dev/null
+  fi
+  start_rendezvous --tls-cert "$TLS_CERT" --tls-key "$WORK_DIR/tls.key" "$@"
+  SERVER_URL="wss://${SERVER_URL#ws://}"
+}
+
 start_peerjs() {
   local port logfile="$WORK_DIR/peerjs-${#SERVER_PIDS[@]}.log"
   port=$(free_port)
@@ -135,6 +147,31 @@ flood flood --pairs 100 --window 64 --warmup 5 --duration 10
 connect connect --concurrency 32 --warmup 5 --duration 10
 PLAN
   fi
+}
+
+# The same scenarios over wss:// (bench/run only: the PeerJS comparison has no TLS). Rows are
+# labelled tls-*; bench/run starts their server with --tls-cert/--tls-key.
+tls_plan_for() {
+  local mode=$1
+  if [ "$mode" = smoke ]; then
+    cat <<'PLAN'
+tls-rate-2k rate --rate 2000 --pairs 10 --warmup 0.5 --duration 1.5 --busy-poll
+tls-connect connect --concurrency 8 --warmup 0.5 --duration 1.5
+PLAN
+  else
+    cat <<'PLAN'
+tls-rate-5k rate --rate 5000 --pairs 100 --warmup 5 --duration 10 --busy-poll
+tls-rate-20k rate --rate 20000 --pairs 100 --warmup 5 --duration 10 --busy-poll
+tls-connect connect --concurrency 32 --warmup 5 --duration 10
+PLAN
+  fi
+}
+
+select_tls_plan() {
+  local mode=$1 wanted=$2 line
+  tls_plan_for "$mode" | while read -r line; do
+    if [ -z "$wanted" ] || [[ " $wanted " == *" ${line%% *} "* ]]; then echo "$line"; fi
+  done
 }
 
 # select_plan MODE "label1 label2..." : the plan lines whose label is listed (all when empty).

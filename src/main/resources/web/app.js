@@ -2,12 +2,17 @@
 // The signaling client is /rendezvous.js; everything WebRTC lives here.
 //
 // Query flags: ?id=<ID> picks the own ID; ?loopback=1 drops every ICE candidate that is not on a
-// loopback address before it is signaled, so test media never leaves the machine.
+// loopback address before it is signaled, so test media never leaves the machine; ?relay=1 (for
+// tests) sets iceTransportPolicy "relay", so a call connects through TURN or not at all.
 
-import { RendezvousClient, validateId } from './rendezvous.js';
+import { IceServers, RendezvousClient, validateId } from './rendezvous.js';
 
 const params = new URLSearchParams(location.search);
 const loopbackOnly = params.get('loopback') === '1';
+const relayOnly = params.get('relay') === '1';
+// Some builds lack WebRTC (Debian's WebKitGTK, Safari with it turned off): signaling still works.
+const webrtc = typeof RTCPeerConnection === 'function';
+const NO_WEBRTC = 'This browser has no WebRTC (RTCPeerConnection): it can signal, but not make or take calls.';
 const ID_KEY = 'rendezvous.id';
 // The peer of a call that was up when this tab reloaded: called again as soon as we are back online.
 const REDIAL_KEY = 'rendezvous.redial';
@@ -24,11 +29,8 @@ const ui = {
   log: $('log'), showBodies: $('show-bodies'),
 };
 
-const iceServers = await fetch('/config.json')
-  .then((response) => response.json())
-  .then((config) => config.iceServers ?? [])
-  .catch(() => []);
-
+let iceServers = null;
+let iceServersLoaded = Promise.resolve();
 let client = null;
 let call = null;
 let opens = 0;
@@ -56,6 +58,11 @@ function goOnline(id) {
   hideNotice();
   client = new RendezvousClient(id);
   wire(client);
+  // TURN credentials name the ID: a new ID needs its own.
+  iceServers?.stop();
+  iceServers = new IceServers(id);
+  iceServers.addEventListener('error', (event) => logLine('!', 'ice servers', event.error.message));
+  iceServersLoaded = iceServers.load().catch(() => {});
 }
 
 function wire(signaling) {
@@ -122,7 +129,7 @@ function enqueue(task) {
 }
 
 function newCall(peer) {
-  const pc = new RTCPeerConnection({ iceServers });
+  const pc = new RTCPeerConnection({ iceServers: iceServers.current, iceTransportPolicy: relayOnly ? 'relay' : 'all' });
   // Polite peer in a glare (both pressed Call): the smaller ID yields and answers the other's offer.
   const current = { peer, pc, polite: client.id < peer, channels: [], mic: null, pending: [], stats: null, meter: null };
   pc.onicecandidate = ({ candidate }) => {
@@ -143,6 +150,7 @@ function newCall(peer) {
     ui.audio.play().then(() => { ui.unmute.hidden = true; }, () => { ui.unmute.hidden = false; });
   };
   pc.ondatachannel = (event) => attachChannel(current, event.channel);
+  current.detachIce = iceServers.attach(pc);
   current.stats = setInterval(() => renderStats(current), 1000);
   if (loopbackOnly) logLine('•', 'loopback only', 'candidates off 127.0.0.0/8 and ::1 are not sent');
   return current;
@@ -154,9 +162,11 @@ function isLoopback(candidate) {
 }
 
 async function startCall(peer) {
+  await readyIceServers();
   const problem = validateId(peer);
   if (problem) return showNotice(`Cannot call that ID: ${problem}.`, 'error');
   if (peer === client.id) return showNotice('That is your own ID: enter the ID shown on the other device.', 'error');
+  if (!webrtc) return showNotice(NO_WEBRTC, 'error');
   if (client.state !== 'open') return showNotice('Not connected to the signaling server yet.', 'error');
   if (call) return;
   hideNotice();
@@ -169,10 +179,17 @@ async function startCall(peer) {
   if (call === current) signal(peer, 'offer', current.pc.localDescription.sdp);
 }
 
+/** Waits (bounded) for the first fetch of the ICE servers: a call without its TURN server may never connect. */
+function readyIceServers() {
+  return Promise.race([iceServersLoaded, new Promise((resolve) => setTimeout(resolve, 3000))]);
+}
+
 const handlers = {
   async offer(event) {
+    await readyIceServers();
     const peer = event.peer;
     if (!peer) return logLine('!', 'offer ignored', 'no "from": cannot answer');
+    if (!webrtc) return showNotice(`${NO_WEBRTC} A call from “${peer}” was not answered.`, 'error');
     if (call && call.peer !== peer) return signal(peer, 'bye', 'busy');
     if (call && call.pc.remoteDescription && call.pc.signalingState === 'stable') {
       // A fresh offer in an established call: the other page reloaded and is calling again
@@ -252,6 +269,7 @@ function endCall(why, { notifyPeer }) {
   call = null;
   if (notifyPeer && client?.state === 'open') signal(current.peer, 'bye', null);
   clearInterval(current.stats);
+  current.detachIce();
   cancelAnimationFrame(current.meter?.frame);
   current.meter?.context.close();
   current.mic?.getTracks().forEach((track) => track.stop());
@@ -321,17 +339,21 @@ async function renderStats(current) {
 
 function summarize(stats) {
   let pair = null;
+  let types = null;
   let packetsReceived = 0;
   stats.forEach((report) => {
     if (report.type === 'transport' && report.selectedCandidatePairId) {
       const selected = stats.get(report.selectedCandidatePairId);
       const local = selected && stats.get(selected.localCandidateId);
       const remote = selected && stats.get(selected.remoteCandidateId);
-      if (local && remote) pair = `${local.candidateType} ↔ ${remote.candidateType} (${local.protocol})`;
+      if (local && remote) {
+        pair = `${local.candidateType} ↔ ${remote.candidateType} (${local.protocol})`;
+        types = { local: local.candidateType, remote: remote.candidateType };
+      }
     }
     if (report.type === 'inbound-rtp' && report.kind === 'audio') packetsReceived += report.packetsReceived ?? 0;
   });
-  return { pair, packetsReceived };
+  return { pair, packetsReceived, types };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -492,6 +514,8 @@ window.__rendezvousDemo = {
     chat: chatLines.slice(),
   }),
   inboundAudioPackets: async () => (call ? summarize(await call.pc.getStats()).packetsReceived : 0),
+  iceServers: () => iceServers?.current ?? [],
+  selectedPair: async () => (call ? summarize(await call.pc.getStats()).types : null),
 };
 
 goOnline(params.get('id') ?? localStorage.getItem(ID_KEY) ?? randomId());

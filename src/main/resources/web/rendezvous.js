@@ -5,7 +5,9 @@
 // typed events with plain-language reasons, and reconnects by itself after a drop. It also sends a
 // random per-tab session key, so that a reloaded page takes its ID back from its own old socket
 // at once (the old one is closed with 4410), and a grant (`token`) when the page has one. Peers
-// using the seed's raw WebSocket code interoperate with it unchanged. API: docs/BROWSER.md.
+// using the seed's raw WebSocket code interoperate with it unchanged. IceServers fetches the ICE
+// servers (with short-lived TURN credentials when the server mints them) and fetches them again
+// before they expire. API: docs/BROWSER.md.
 
 /** What each close code means to a user, and whether connecting again can help. */
 export const CLOSE_REASONS = Object.freeze({
@@ -163,12 +165,15 @@ export class RendezvousClient extends EventTarget {
   #lastClose = null;
   #sessionKey = null;
   #connecting = 0;
-  #onOnline = () => this.reconnectNow();
+  #onOnline;
 
   constructor(id, options = {}) {
     super();
     const problem = validateId(id);
     if (problem) throw new TypeError(problem);
+    // Set here, not as a field initializer: Safari before 16 can throw ReferenceError on
+    // parentheses in one (WebKit bug 236843).
+    this.#onOnline = () => this.reconnectNow();
     this.id = id;
     this.#options = { ...DEFAULTS, ...options };
     const key = this.#options.sessionKey;
@@ -331,5 +336,102 @@ export class RendezvousClient extends EventTarget {
     const event = new Event('statechange');
     event.state = state;
     this.dispatchEvent(event);
+  }
+}
+
+const ICE_DEFAULTS = Object.freeze({
+  base: '',
+  token: null,
+  refreshAt: 0.8,
+  retryDelayMs: 10000,
+});
+
+/**
+ * The ICE servers for one ID. `/config.json` says whether the server mints TURN credentials; if it
+ * does, they come from `/ice-servers?finger=<ID>` (with the grant as `Authorization: Bearer` when
+ * `token` is given), and are fetched again once `refreshAt` of their lifetime has passed, so a
+ * connection made later still gets valid ones. Otherwise the static servers from `/config.json`.
+ *
+ * Events: 'update' (`iceServers`), 'error' (`error`: a failed refresh, retried after
+ * `retryDelayMs`).
+ */
+export class IceServers extends EventTarget {
+  #options;
+  #timer = null;
+  #current = [];
+  #stopped = false;
+  #expiresAt = null;
+
+  constructor(id, options = {}) {
+    super();
+    this.id = id;
+    this.#options = { ...ICE_DEFAULTS, ...options };
+  }
+
+  /** The RTCIceServer list to use now. */
+  get current() { return this.#current; }
+
+  /** When the TURN credentials expire (ms since the epoch by this clock), or null without TURN. */
+  get expiresAt() { return this.#expiresAt; }
+
+  /** Fetches now (and schedules the next fetch); resolves with the servers. */
+  async load() {
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    const { base, token, refreshAt, retryDelayMs } = this.#options;
+    try {
+      const config = await (await fetch(`${base}/config.json`, { cache: 'no-store' })).json();
+      if (!config.turn) {
+        this.#apply(config.iceServers ?? [], null);
+        return this.#current;
+      }
+      // The same grant as the socket's (a string, or a function asked each time, as RendezvousClient takes).
+      const grant = typeof token === 'function' ? await token() : token;
+      const headers = grant ? { Authorization: `Bearer ${grant}` } : {};
+      const response = await fetch(`${base}/ice-servers?finger=${encodeURIComponent(this.id)}`,
+        { headers, cache: 'no-store' });
+      if (!response.ok) throw new Error(`ice servers: HTTP ${response.status}`);
+      const body = await response.json();
+      const lifetimeMs = body.ttl * 1000;
+      this.#apply(body.iceServers, Date.now() + lifetimeMs);
+      this.#schedule(lifetimeMs * refreshAt);
+      return this.#current;
+    } catch (error) {
+      const event = new Event('error');
+      event.error = error;
+      this.dispatchEvent(event);
+      this.#schedule(retryDelayMs);
+      throw error;
+    }
+  }
+
+  /** Keeps `pc` on the fresh servers (setConfiguration); returns a function that stops it. */
+  attach(pc) {
+    const update = () => {
+      if (pc.signalingState === 'closed') return;
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers: this.#current });
+    };
+    this.addEventListener('update', update);
+    return () => this.removeEventListener('update', update);
+  }
+
+  /** No more fetches. */
+  stop() {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #apply(iceServers, expiresAt) {
+    this.#current = iceServers;
+    this.#expiresAt = expiresAt;
+    const event = new Event('update');
+    event.iceServers = iceServers;
+    this.dispatchEvent(event);
+  }
+
+  #schedule(delayMs) {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => this.load().catch(() => {}), delayMs);
   }
 }

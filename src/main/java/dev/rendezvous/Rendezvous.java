@@ -4,6 +4,7 @@ import dev.rendezvous.admission.ClaimAdmission;
 import dev.rendezvous.admission.ConnectionBudget;
 import dev.rendezvous.admission.ConnectionGate;
 import dev.rendezvous.admission.JwksSettings;
+import dev.rendezvous.admission.OriginPolicy;
 import dev.rendezvous.admission.Refusals;
 import dev.rendezvous.admission.TokenMinter;
 import dev.rendezvous.cli.Actions;
@@ -17,16 +18,22 @@ import dev.rendezvous.metrics.AdminConsole;
 import dev.rendezvous.metrics.Metrics;
 import dev.rendezvous.metrics.PrometheusMetrics;
 import dev.rendezvous.signaling.LocalRelay;
+import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.transport.DemoPage;
+import dev.rendezvous.transport.GrantCheck;
 import dev.rendezvous.transport.HttpEndpoint;
+import dev.rendezvous.transport.IceServersEndpoint;
 import dev.rendezvous.transport.RendezvousServer;
+import dev.rendezvous.transport.ServerTls;
 import dev.rendezvous.transport.UpgradeAdmission;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
 import io.lettuce.core.metrics.MicrometerOptions;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -90,7 +97,7 @@ public final class Rendezvous implements AutoCloseable {
                 new ConnectionGate(config.access(), budget.max(), refusals), admission);
         RendezvousServer server;
         try {
-            server = RendezvousServer.start(config, relay, endpointsFor(config), upgrades,
+            server = RendezvousServer.start(config, relay, endpointsFor(config, admission), upgrades,
                     meters == null ? Metrics.OFF : meters, console);
         } catch (InterruptedException | RuntimeException e) {
             relay.close();
@@ -99,9 +106,10 @@ public final class Rendezvous implements AutoCloseable {
             closeMeters(meters);
             throw e;
         }
-        log.info("rendezvous {} listening on {} transport={} mode={} node={} from-check={} max-message-bytes={} "
-                        + "max-outbound-bytes={} ping-interval={} idle-timeout={} max-connections={} metrics={} admin={}",
-                Version.current(), server.address(), server.transportName(), mode, node,
+        log.info("rendezvous {} listening on {} transport={} tls={} mode={} node={} from-check={} "
+                        + "max-message-bytes={} max-outbound-bytes={} ping-interval={} idle-timeout={} "
+                        + "max-connections={} metrics={} admin={}",
+                Version.current(), server.address(), server.transportName(), server.tlsName(), mode, node,
                 config.fromCheck().name().toLowerCase(java.util.Locale.ROOT), config.maxMessageBytes(),
                 config.maxOutboundBytes(), config.pingInterval(), config.idleTimeout(), budget,
                 meters == null ? "off" : "on", server.adminAddress() == null ? "public-port" : server.adminAddress());
@@ -144,9 +152,15 @@ public final class Rendezvous implements AutoCloseable {
     }
 
     /** Plain-HTTP paths beside /websocket and /healthz. */
-    private static Map<String, HttpEndpoint> endpointsFor(ServerConfig config) {
+    private static Map<String, HttpEndpoint> endpointsFor(ServerConfig config, ClaimAdmission admission) {
         Map<String, HttpEndpoint> endpoints = new HashMap<>();
-        endpoints.putAll(DemoPage.endpoints(config.iceServers()));
+        endpoints.putAll(DemoPage.endpoints(config.iceServers(), config.turn().enabled()));
+        // The same rules as for a socket: --allowed-origins for CORS, and the socket's grant.
+        OriginPolicy origins = new OriginPolicy(config.access().allowedOrigins());
+        GrantCheck grants = (request, rawQuery, id) -> admission.admitsRequest(new PeerId(id), rawQuery,
+                request.headers().getAll(HttpHeaderNames.AUTHORIZATION));
+        endpoints.put(IceServersEndpoint.PATH, new IceServersEndpoint(config.iceServers(), config.turn(),
+                origins::allows, grants, Clock.systemUTC()));
         return endpoints;
     }
 
@@ -210,6 +224,9 @@ public final class Rendezvous implements AutoCloseable {
         @Override
         public void check(ServerConfig config) {
             ClaimAdmission.check(config.auth());
+            if (config.tls().enabled()) {
+                ServerTls.check(config.tls());
+            }
         }
 
         @Override

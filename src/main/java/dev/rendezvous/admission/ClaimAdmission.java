@@ -101,6 +101,22 @@ public final class ClaimAdmission implements AutoCloseable {
         return grants.check(found.token(), id).thenApply(verdict -> decision(verdict, id, keyHash, client));
     }
 
+    /**
+     * Whether a plain HTTP request (such as {@code /ice-servers}) carries a valid grant for
+     * {@code id}, found where an upgrade's is. True without grants. Not a refusal of a socket, so
+     * not counted; completes at once for local keys, later (on a grant thread) for a JWKS.
+     */
+    public CompletableFuture<Boolean> admitsRequest(PeerId id, String rawQuery, List<String> authorization) {
+        if (grants == null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        GrantToken.Found found = GrantToken.extract(rawQuery, authorization);
+        if (found.missing() || found.ambiguous()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return grants.check(found.token(), id).thenApply(verdict -> verdict.kind() == Verdict.Kind.ADMITTED);
+    }
+
     private Decision decision(Verdict verdict, PeerId id, byte[] keyHash, Object client) {
         switch (verdict.kind()) {
             case ADMITTED:

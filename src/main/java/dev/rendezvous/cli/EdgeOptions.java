@@ -20,7 +20,7 @@ final class EdgeOptions implements Options {
     Path tlsCert;
 
     @Option(names = "--tls-key", scope = ScopeType.INHERIT,
-            description = "PEM private key (PKCS#8, PKCS#1 or SEC1) of --tls-cert.")
+            description = "PEM private key of --tls-cert, unencrypted PKCS#8 (BEGIN PRIVATE KEY).")
     Path tlsKey;
 
     @Option(names = "--turn-secret", scope = ScopeType.INHERIT,

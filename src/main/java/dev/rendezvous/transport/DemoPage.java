@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The demo page and the browser client module, every asset served from the jar (nothing is loaded
- * from the internet), plus {@code /config.json} carrying the operator's ICE servers to the page.
+ * from the internet), plus {@code /config.json} carrying the operator's ICE servers to the page and
+ * whether TURN credentials are to be fetched from {@code /ice-servers}.
  */
 public final class DemoPage {
 
@@ -26,9 +27,17 @@ public final class DemoPage {
 
     /** @param iceServersJson a JSON array of RTCIceServer objects ({@code --ice-servers}) */
     public static Map<String, HttpEndpoint> endpoints(String iceServersJson) {
+        return endpoints(iceServersJson, false);
+    }
+
+    /**
+     * @param turn whether {@code /ice-servers} mints TURN credentials, which pages then fetch from
+     *             there (and again before they expire) instead of using {@code iceServers} alone
+     */
+    public static Map<String, HttpEndpoint> endpoints(String iceServersJson, boolean turn) {
         String iceServers = IceServersJson.requireArray(iceServersJson);
         HttpEndpoint page = asset("index.html", HTML, PAGE_HEADERS);
-        byte[] config = ("{\"iceServers\":" + iceServers + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] config = ("{\"iceServers\":" + iceServers + ",\"turn\":" + turn + "}").getBytes(StandardCharsets.UTF_8);
         return Map.of(
                 "/", page,
                 "/index.html", page,

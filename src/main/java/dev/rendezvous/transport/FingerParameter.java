@@ -31,6 +31,11 @@ final class FingerParameter {
     }
 
     static Result parse(String rawQuery) {
+        return parse(rawQuery, "missing finger parameter: connect to /websocket/?finger=<ID>");
+    }
+
+    /** @param missing what to say when there is no finger at all */
+    static Result parse(String rawQuery, String missing) {
         String raw = null;
         if (rawQuery != null) {
             for (String pair : rawQuery.split("&", -1)) {
@@ -45,7 +50,7 @@ final class FingerParameter {
             }
         }
         if (raw == null || raw.isEmpty()) {
-            return Result.refused("missing finger parameter: connect to /websocket/?finger=<ID>");
+            return Result.refused(missing);
         }
         String decoded = percentDecode(raw);
         if (decoded == null) {

@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Dispatches a connection's HTTP requests by exact path: the WebSocket endpoint, or one of the
- * plain endpoints. Everything else is 404; only GET and HEAD are served.
+ * plain endpoints. Everything else is 404; a method the endpoint does not take (GET and HEAD, unless
+ * it says otherwise) is 405.
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -53,8 +54,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         HttpEndpoint endpoint = endpoints.get(path);
         if (!websocket && endpoint == null) {
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, "not found: " + path);
-        } else if (!HttpMethod.GET.equals(request.method())
-                && !(endpoint != null && HttpMethod.HEAD.equals(request.method()))) {
+        } else if (websocket ? !HttpMethod.GET.equals(request.method()) : !endpoint.accepts(request.method())) {
             HttpResponses.text(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
         } else if (websocket && draining.getAsBoolean()) {
             upgrader.refuseDraining(ctx, request);

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Writing plain HTTP responses; keep-alive is honoured when the client asks for it. */
 final class HttpResponses {
@@ -30,7 +31,8 @@ final class HttpResponses {
     static void text(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body,
             long retryAfterSeconds) {
         send(ctx, request, status, "text/plain; charset=utf-8",
-                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8), retryAfterSeconds);
+                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8),
+                retryAfterSeconds > 0 ? Map.of("Retry-After", Long.toString(retryAfterSeconds)) : Map.of());
     }
 
     /** A one-line answer, then FIN; the connection stays readable (input is discarded) until the client closes. */
@@ -67,11 +69,12 @@ final class HttpResponses {
 
     static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
             String contentType, ByteBuf body) {
-        send(ctx, request, status, contentType, body, 0);
+        send(ctx, request, status, contentType, body, Map.of());
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-            String contentType, ByteBuf body, long retryAfterSeconds) {
+    /** With extra headers, which replace the defaults of the same name. */
+    static void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+            String contentType, ByteBuf body, Map<String, String> headers) {
         boolean head = HttpMethod.HEAD.equals(request.method());
         int length = body.readableBytes();
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
@@ -83,10 +86,10 @@ final class HttpResponses {
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set("X-Content-Type-Options", "nosniff");
-        if (retryAfterSeconds > 0) {
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        headers.forEach(response.headers()::set);
+        if (status.code() != HttpResponseStatus.NO_CONTENT.code()) {
+            HttpUtil.setContentLength(response, length);
         }
-        HttpUtil.setContentLength(response, length);
         boolean keepAlive = HttpUtil.isKeepAlive(request) && status.code() < 400;
         HttpUtil.setKeepAlive(response, keepAlive);
         if (keepAlive) {

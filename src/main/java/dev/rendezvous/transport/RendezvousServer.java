@@ -47,6 +47,7 @@ public final class RendezvousServer implements AutoCloseable {
     private final LivenessMonitor liveness;
     private final Channel serverChannel;
     private final AdminServer admin;
+    private final ServerTls tls;
     private volatile boolean draining;
 
     private RendezvousServer(ServerConfig config, Relay relay, Map<String, HttpEndpoint> extraEndpoints,
@@ -68,6 +69,7 @@ public final class RendezvousServer implements AutoCloseable {
             endpoints.putAll(adminEndpoints);
         }
         Map<String, HttpEndpoint> routes = Map.copyOf(endpoints);
+        this.tls = config.tls().enabled() ? ServerTls.start(config.tls()) : null;
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
@@ -82,7 +84,8 @@ public final class RendezvousServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.maxOutboundBytes() / 2, config.maxOutboundBytes()))
                 .childHandler(new ServerChannelInitializer(config.handshakeTimeout().toMillis(),
-                        () -> new HttpRequestHandler(upgrader, routes, this::isDraining)));
+                        () -> new HttpRequestHandler(upgrader, routes, this::isDraining),
+                        tls == null ? null : tls::context));
         Channel bound = null;
         try {
             bound = bootstrap.bind(config.host(), config.port()).sync().channel();
@@ -92,6 +95,9 @@ public final class RendezvousServer implements AutoCloseable {
         } catch (InterruptedException | RuntimeException e) {
             if (bound != null) {
                 bound.close().syncUninterruptibly();
+            }
+            if (tls != null) {
+                tls.close();
             }
             acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -143,6 +149,11 @@ public final class RendezvousServer implements AutoCloseable {
         return transport.name();
     }
 
+    /** {@code off}, {@code openssl} or {@code jdk (why not openssl)}. */
+    public String tlsName() {
+        return tls == null ? "off" : tls.description();
+    }
+
     public boolean isDraining() {
         return draining;
     }
@@ -180,6 +191,9 @@ public final class RendezvousServer implements AutoCloseable {
             }
         }
         serverChannel.close().syncUninterruptibly();
+        if (tls != null) {
+            tls.close();
+        }
         log.info("stopped: {} sockets closed{}", closing.size(), allClosed ? "" : " (some cut at the grace deadline)");
         acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -4,14 +4,19 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.util.function.Supplier;
 
 /**
  * The pipeline of a new connection, in its HTTP phase. The upgrade replaces the HTTP handlers
- * with the WebSocket ones (see {@link WebSocketUpgrader}).
+ * with the WebSocket ones (see {@link WebSocketUpgrader}). With TLS on, the TLS handler comes
+ * first and stays for the connection's life; the context is read once per connection, so a reload
+ * changes only the handshakes that start after it.
  */
 final class ServerChannelInitializer extends ChannelInitializer<SocketChannel> {
 
+    static final String TLS = "tls";
     static final String HANDSHAKE_DEADLINE = "handshakeDeadline";
     static final String HTTP_CODEC = "httpCodec";
     static final String HTTP_AGGREGATOR = "httpAggregator";
@@ -29,14 +34,29 @@ final class ServerChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     private final long handshakeTimeoutMillis;
     private final Supplier<HttpRequestHandler> httpHandlers;
+    private final Supplier<SslContext> tls;
 
-    ServerChannelInitializer(long handshakeTimeoutMillis, Supplier<HttpRequestHandler> httpHandlers) {
+    /** @param tls the context for new connections; null serves plain HTTP */
+    ServerChannelInitializer(long handshakeTimeoutMillis, Supplier<HttpRequestHandler> httpHandlers,
+            Supplier<SslContext> tls) {
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
         this.httpHandlers = httpHandlers;
+        this.tls = tls;
+    }
+
+    ServerChannelInitializer(long handshakeTimeoutMillis, Supplier<HttpRequestHandler> httpHandlers) {
+        this(handshakeTimeoutMillis, httpHandlers, null);
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (tls != null) {
+            SslHandler handler = tls.get().newHandler(ch.alloc());
+            // The handshake deadline below bounds the TLS handshake too (it runs from the connect
+            // until the upgrade): one timer per connection instead of two.
+            handler.setHandshakeTimeoutMillis(0);
+            ch.pipeline().addLast(TLS, handler);
+        }
         ch.pipeline()
                 .addLast(HANDSHAKE_DEADLINE, new HandshakeDeadline(handshakeTimeoutMillis))
                 .addLast(HTTP_CODEC, new HttpServerCodec(MAX_REQUEST_LINE_BYTES, MAX_HEADER_BYTES, 8192))

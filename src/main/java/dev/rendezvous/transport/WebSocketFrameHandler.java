@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -26,6 +27,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,7 +180,9 @@ class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
             log.debug("peer={} protocol violation, closing with {}: {}", session.id(), reason.code(),
                     cause.getMessage());
             session.closeAfterViolation(reason);
-        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException
+                || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            // DecoderException around SSLException: TLS records the client broke, a client fault.
             log.debug("peer={} connection error: {}", session.id(), cause.toString());
             ctx.close();
         } else {

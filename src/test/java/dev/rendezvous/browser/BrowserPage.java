@@ -7,7 +7,7 @@ import java.util.function.Predicate;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.remote.RemoteWebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** One page in one browser, with the demo page's controls and its read-only test hook. */
@@ -16,9 +16,9 @@ final class BrowserPage {
     static final Duration WAIT = Duration.ofSeconds(20);
 
     private final String name;
-    private final ChromeDriver driver;
+    private final RemoteWebDriver driver;
 
-    BrowserPage(String name, ChromeDriver driver) {
+    BrowserPage(String name, RemoteWebDriver driver) {
         this.name = name;
         this.driver = driver;
     }
@@ -27,7 +27,7 @@ final class BrowserPage {
         return name;
     }
 
-    ChromeDriver driver() {
+    RemoteWebDriver driver() {
         return driver;
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.remote.RemoteWebDriver;
 
 /**
  * Opens pages, each in its own browser with its own profile. Right after every test method
@@ -40,6 +41,15 @@ final class Browsers implements BeforeEachCallback, AfterTestExecutionCallback, 
         Path profile = Chromium.newProfile();
         profiles.add(profile);
         ChromeDriver driver = Chromium.launch(profile);
+        BrowserPage page = new BrowserPage(name, driver);
+        pages.add(page);
+        driver.get(url);
+        return page;
+    }
+
+    /** A MiniBrowser (WebKitGTK) page on {@code display}, with its own driver and a fresh profile. */
+    BrowserPage openWebKit(String name, String url, WebKit.Display display) throws Exception {
+        RemoteWebDriver driver = WebKit.launch(display);
         BrowserPage page = new BrowserPage(name, driver);
         pages.add(page);
         driver.get(url);

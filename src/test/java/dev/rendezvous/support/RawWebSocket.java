@@ -71,6 +71,12 @@ public final class RawWebSocket implements AutoCloseable {
      */
     public static RawWebSocket open(Socket socket, String pathAndQuery, String... extraHeaders) throws IOException {
         int port = socket.getPort();
+        return over(socket, port, pathAndQuery, extraHeaders);
+    }
+
+    /** The same upgrade over a socket the caller connected, such as a TLS socket, naming the port for Host. */
+    public static RawWebSocket over(Socket socket, int port, String pathAndQuery, String... extraHeaders)
+            throws IOException {
         socket.setSoTimeout((int) TestClient.WAIT.toMillis());
         byte[] keyBytes = new byte[16];
         ThreadLocalRandom.current().nextBytes(keyBytes);

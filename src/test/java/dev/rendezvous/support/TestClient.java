@@ -31,7 +31,15 @@ public final class TestClient implements AutoCloseable {
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
 
     private TestClient(URI uri, java.util.Map<String, String> headers) throws Exception {
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
+        this(uri, HTTP, headers);
+    }
+
+    private TestClient(URI uri, HttpClient http) throws Exception {
+        this(uri, http, java.util.Map.of());
+    }
+
+    private TestClient(URI uri, HttpClient http, java.util.Map<String, String> headers) throws Exception {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(WAIT);
         headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, new Collector()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
@@ -56,6 +64,11 @@ public final class TestClient implements AutoCloseable {
             uri.append('&').append(parameter);
         }
         return URI.create(uri.toString());
+    }
+
+    /** Through a client of the caller's, such as one with an SSLContext for {@code wss://}. */
+    public static TestClient connect(URI uri, HttpClient http) throws Exception {
+        return new TestClient(uri, http);
     }
 
     /**

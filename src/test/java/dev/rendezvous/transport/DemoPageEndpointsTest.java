@@ -61,7 +61,7 @@ class DemoPageEndpointsTest {
         assertThat(response.header("Content-Type")).isEqualTo("application/json");
         assertThat(response.header("Cache-Control")).isEqualTo("no-cache");
         assertThat(response.header("ETag")).matches("\"[0-9a-f]{24}\"");
-        assertThat(response.body()).isEqualTo("{\"iceServers\":[{\"urls\":\"stun:127.0.0.1:3478\"}]}");
+        assertThat(response.body()).isEqualTo("{\"iceServers\":[{\"urls\":\"stun:127.0.0.1:3478\"}],\"turn\":false}");
     }
 
     @Test

@@ -23,16 +23,21 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.io.File;
 import java.net.URI;
 import java.util.List;
+import javax.net.ssl.SSLException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Opens WebSocket clients on one event loop (epoll when available). Each connection binds the
  * next of several loopback source addresses (127.0.0.x), so the generator is not limited to one
- * address's ~28k ephemeral ports. Only loopback targets are accepted.
+ * address's ~28k ephemeral ports. Only loopback targets are accepted. {@code wss://} targets get a
+ * TLS client (BoringSSL when it loads) that trusts only the given certificate.
  */
 final class Clients implements AutoCloseable {
 
@@ -42,10 +47,12 @@ final class Clients implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final List<String> sourceAddresses;
     private final Protocol protocol;
+    private final SslContext tls;
     private int nextSource;
 
-    Clients(Protocol protocol, List<String> sourceAddresses, boolean busyPoll) {
+    Clients(Protocol protocol, List<String> sourceAddresses, boolean busyPoll, java.nio.file.Path tlsTrust) {
         this.protocol = protocol;
+        this.tls = tlsTrust == null ? null : trusting(tlsTrust.toFile());
         this.sourceAddresses = List.copyOf(sourceAddresses);
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bench-io", true),
@@ -73,6 +80,14 @@ final class Clients implements AutoCloseable {
         return EpollIoHandler.newFactory(0, () -> (selectSupplier, hasTasks) -> SelectStrategy.BUSY_WAIT);
     }
 
+    private static SslContext trusting(File certificate) {
+        try {
+            return SslContextBuilder.forClient().trustManager(certificate).build();
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("cannot build a TLS client trusting " + certificate + ": " + e, e);
+        }
+    }
+
     EventLoop loop() {
         return group.next();
     }
@@ -84,9 +99,16 @@ final class Clients implements AutoCloseable {
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(
                 uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), MAX_FRAME_BYTES);
         BenchSocket socket = new BenchSocket(id, handshaker, protocol, listener);
+        boolean secure = "wss".equals(server.getScheme());
+        if (secure && tls == null) {
+            throw new IllegalArgumentException("a wss:// target needs --tls-trust");
+        }
         Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (secure) {
+                    ch.pipeline().addLast(tls.newHandler(ch.alloc(), server.getHost(), server.getPort()));
+                }
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192), socket);
             }
         });

@@ -36,7 +36,7 @@ final class ConnectScenario implements Scenario, BenchSocket.Listener {
     @Override
     public Map<String, Object> run(Settings s) throws Exception {
         settings = s;
-        clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()), s.busyPoll());
+        clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()), s.busyPoll(), s.tlsTrust());
         loop = clients.loop();
         runId = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         try {

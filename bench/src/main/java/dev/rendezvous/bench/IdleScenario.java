@@ -31,7 +31,7 @@ final class IdleScenario implements Scenario, BenchSocket.Listener {
 
     @Override
     public Map<String, Object> run(Settings s) throws Exception {
-        clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()), s.busyPoll());
+        clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()), s.busyPoll(), s.tlsTrust());
         loop = clients.loop();
         ProcessProbe server = new ProcessProbe(s.serverPids().get(0));
         ProcessProbe self = ProcessProbe.self();

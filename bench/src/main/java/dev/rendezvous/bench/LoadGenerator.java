@@ -68,6 +68,9 @@ public final class LoadGenerator implements Callable<Integer> {
             + "sends leave on time and replies are read at once, at the cost of the generator's whole core.")
     boolean busyPoll;
 
+    @Option(names = "--tls-trust", description = "PEM certificate the wss:// clients trust (the server's own).")
+    Path tlsTrust;
+
     @Option(names = "--out", description = "Append the result line to this JSONL file.") Path out;
     @Option(names = "--label", description = "Row name in reports (default: the scenario).") String label;
     @Option(names = "--round", defaultValue = "1", description = "Round number, for alternating comparisons.")
@@ -78,7 +81,7 @@ public final class LoadGenerator implements Callable<Integer> {
         Protocol proto = Protocol.named(protocol);
         Settings settings = new Settings(scenario, target == null ? proto.name() : target, proto, url,
                 recvUrl == null ? url : recvUrl, serverPids, pairs, rate, size, warmup, duration, window, sockets,
-                checkpoints, openRate, hold, concurrency, sources, busyPoll);
+                checkpoints, openRate, hold, concurrency, sources, busyPoll, tlsTrust);
         Loopback.require(url.getHost());
         Loopback.require(settings.receiverUrl().getHost());
         Map<String, Object> result = new LinkedHashMap<>();

@@ -62,7 +62,7 @@ abstract class PairScenario implements Scenario, BenchSocket.Listener {
     @Override
     public Map<String, Object> run(Settings s) throws Exception {
         this.settings = s;
-        this.clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()), s.busyPoll());
+        this.clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()), s.busyPoll(), s.tlsTrust());
         this.loop = clients.loop();
         try {
             return measure();

@@ -12,6 +12,7 @@ import java.util.List;
  * @param busyPoll    the generator's event loop spins instead of sleeping in epoll_wait, so its own
  *                    timer and wake-up latency stay out of the latency figures (it then uses its
  *                    whole core by design, so it is never reported as the limit)
+ * @param tlsTrust    PEM certificate that {@code wss://} clients trust; null for {@code ws://}
  */
 record Settings(
         String scenario,
@@ -32,7 +33,8 @@ record Settings(
         double holdSeconds,
         int concurrency,
         int sourceAddresses,
-        boolean busyPoll) {
+        boolean busyPoll,
+        java.nio.file.Path tlsTrust) {
 
     long warmupMillis() {
         return Math.round(warmupSeconds * 1000);
