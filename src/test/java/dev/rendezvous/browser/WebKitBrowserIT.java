@@ -2,8 +2,11 @@ package dev.rendezvous.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rendezvous.config.AuthConfig;
+import dev.rendezvous.support.Grants;
 import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.TestClient;
+import dev.rendezvous.support.TestServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Safari), for everything that needs no RTCPeerConnection, which Debian's build lacks: a
  * fingerprint ID, messages relayed to and from Chromium byte for byte, close codes and server
  * error frames as the documented events, reconnecting after a restart, the demo page's state.
- * Each close code is one small method over {@link #closeSeenInWebKit}.
+ * Each close code is one small method over {@link #closeSeenInWebKit} or {@link #typedCloseSeenInWebKit}.
  */
 class WebKitBrowserIT {
 
@@ -78,6 +81,30 @@ class WebKitBrowserIT {
                     .containsEntry("reason", "ID in use: another connection holds this ID")
                     .containsEntry("willReconnect", false).containsEntry("state", "closed");
             assertThat(holder.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void anotherTabTakingTheIdIs4410ReportedAsReplacedAndNotRetried() throws Exception {
+        String key = "webkit-tab-session-key-0123";
+        Map<String, Object> seen = typedCloseSeenInWebKit("replaced-in-webkit", "replaced",
+                "{ sessionKey: '" + key + "', initialDelayMs: 50 }",
+                () -> TestClient.connect(TestClient.uri(server.port(), "replaced-in-webkit", "session=" + key)));
+        assertThat(seen).containsEntry("code", 4410L).containsEntry("typed", true)
+                .containsEntry("willReconnect", false).containsEntry("state", "closed");
+        assertThat((String) seen.get("reason")).startsWith("replaced");
+    }
+
+    @Test
+    void aNodeThatNeedsAGrantIs4401ReportedAsUnauthorizedAndNotRetried() throws Exception {
+        try (TestServer grants = TestServer.start(TestServer.config()
+                .auth(AuthConfig.NONE.withSecrets(List.of(Grants.SECRET))).build())) {
+            String url = "ws://127.0.0.1:" + grants.port() + "/websocket/?finger=unauthorized-in-webkit";
+            Map<String, Object> seen = typedCloseSeenInWebKit("unauthorized-in-webkit", "unauthorized",
+                    "{ url: '" + url + "', initialDelayMs: 50 }", null);
+            assertThat(seen).containsEntry("code", 4401L).containsEntry("typed", true)
+                    .containsEntry("serverReason", "token missing")
+                    .containsEntry("willReconnect", false).containsEntry("state", "closed");
         }
     }
 
@@ -170,6 +197,49 @@ class WebKitBrowserIT {
                 """.formatted(id, afterOpen));
         page.await("a close event", p -> p.script("return window.__close") != null);
         return (Map<String, Object>) page.script("return window.__close");
+    }
+
+    /** Something the test does from outside the page once its client is open (a newcomer's socket). */
+    @FunctionalInterface
+    private interface Intrusion {
+        AutoCloseable run() throws Exception;
+    }
+
+    /**
+     * A client with {@code options} in WebKit, then (once open, when given) {@code intrusion} from
+     * outside; returns its close event and whether the typed event {@code typed} fired before it.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> typedCloseSeenInWebKit(String id, String typed, String options, Intrusion intrusion)
+            throws Exception {
+        String pageId = "webkit-" + typed + "-page-" + System.nanoTime();
+        BrowserPage page = browsers.openWebKit("webkit-" + typed, demoUrl(pageId), display);
+        page.awaitOnline();
+        page.script("""
+                window.__close = null; window.__typed = false; window.__open = false;
+                import('/rendezvous.js').then(({ RendezvousClient }) => {
+                  const client = new RendezvousClient('%s', %s);
+                  client.addEventListener('open', () => { window.__open = true; }, { once: true });
+                  client.addEventListener('%s', () => { window.__typed = true; });
+                  client.addEventListener('close', (e) => setTimeout(() => {
+                    window.__close = { code: e.code, reason: e.reason, serverReason: e.serverReason,
+                                       willReconnect: e.willReconnect, state: client.state, typed: window.__typed };
+                  }), { once: true });
+                });
+                """.formatted(id, options, typed));
+        AutoCloseable intruder = null;
+        try {
+            if (intrusion != null) {
+                page.await("the client open", p -> Boolean.TRUE.equals(p.script("return window.__open")));
+                intruder = intrusion.run();
+            }
+            page.await("a close event", p -> p.script("return window.__close") != null);
+            return (Map<String, Object>) page.script("return window.__close");
+        } finally {
+            if (intruder != null) {
+                intruder.close();
+            }
+        }
     }
 
     private static void startCollector(BrowserPage page, String id) {

@@ -3,8 +3,10 @@ package dev.rendezvous.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.config.AccessConfig;
+import dev.rendezvous.config.AuthConfig;
 import dev.rendezvous.config.OriginPattern;
 import dev.rendezvous.config.TurnConfig;
+import dev.rendezvous.support.Grants;
 import dev.rendezvous.support.HttpProbe;
 import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.TestServer;
@@ -37,6 +39,37 @@ class IceServersTest {
 
     @RegisterExtension
     static final NodeUnderTest withoutTurn = new NodeUnderTest(TestServer.config().iceServers(STATIC));
+
+    @RegisterExtension
+    static final NodeUnderTest withGrants = new NodeUnderTest(TestServer.config()
+            .auth(AuthConfig.NONE.withSecrets(List.of(Grants.SECRET)))
+            .turn(new TurnConfig(SECRET, TURN_URIS.stream().map(URI::create).toList(), Duration.ofMinutes(5))));
+
+    /** With grants on, the socket's grant for the same ID, in the query or as a bearer token. */
+    @Test
+    void withGrantsOnlyTheSocketsGrantForThatIdMintsCredentials() throws Exception {
+        String grant = Grants.forId("alice");
+
+        HttpProbe.Response none = HttpProbe.get(withGrants.port(), "/ice-servers?finger=alice");
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer");
+        assertThat(none.body()).doesNotContain("credential");
+
+        assertThat(HttpProbe.get(withGrants.port(), "/ice-servers?finger=bob", "Authorization: Bearer " + grant)
+                .status()).as("a grant for another id").isEqualTo(401);
+        assertThat(HttpProbe.get(withGrants.port(), "/ice-servers?finger=alice",
+                "Authorization: Bearer " + Grants.hs256(Grants.SECRET, Grants.claims("alice", Duration.ofMinutes(-5))
+                        .build())).status()).as("an expired grant").isEqualTo(401);
+        assertThat(HttpProbe.get(withGrants.port(), "/ice-servers?finger=alice&token=" + grant,
+                "Authorization: Bearer " + grant).status()).as("two grants").isEqualTo(401);
+
+        HttpProbe.Response header = HttpProbe.get(withGrants.port(), "/ice-servers?finger=alice",
+                "Authorization: Bearer " + grant);
+        assertThat(header.status()).isEqualTo(200);
+        assertThat(header.body()).contains(":alice\"").contains("\"credential\"");
+        assertThat(HttpProbe.get(withGrants.port(), "/ice-servers?finger=alice&token=" + grant).status())
+                .as("the grant in the query, as a socket sends it").isEqualTo(200);
+    }
 
     @Test
     @SuppressWarnings("unchecked")
