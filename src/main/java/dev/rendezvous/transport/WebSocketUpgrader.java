@@ -107,7 +107,8 @@ final class WebSocketUpgrader {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, finger.problem());
             return;
         }
-        SessionKey.Parsed key = admission.sessionKey(rawQuery, ctx.channel().remoteAddress());
+        SessionKey.Parsed key = admission.sessionKey(rawQuery,
+                ClientAddress.of(WebSocketSession.peerAddress(ctx.channel())));
         if (key.refused()) {
             metrics.upgraded(UpgradeResult.INVALID);
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, key.problem());
@@ -139,7 +140,7 @@ final class WebSocketUpgrader {
         // listener, so an idle socket costs no object for it.
         channel.closeFuture().addListener(forwarded == null ? releaseDirect
                 : (ChannelFutureListener) closed -> gate.release(null, forwarded));
-        Object client = forwarded != null ? forwarded : channel.remoteAddress();
+        ClientAddress client = forwarded != null ? forwarded : ClientAddress.of(WebSocketSession.peerAddress(channel));
         // Admission decides the claim (a grant from a JWKS may take a fetch), then the relay binds it
         // (remote in a cluster). The ID is claimed before the 101 goes out, so that a client holding
         // a 101 is already reachable by its ID. Nothing is read from the socket meanwhile.

@@ -16,6 +16,7 @@ import io.netty.util.concurrent.Future;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -37,12 +38,16 @@ public final class TlsProbe {
 
     public static Result handshake(int port, SslContext client) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        // Kept here: a refused handshake may close the channel (and empty its pipeline) before the
+        // caller could look the handler up.
+        AtomicReference<SslHandler> handler = new AtomicReference<>();
         try {
             Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(client.newHandler(ch.alloc(), "localhost", port));
+                            handler.set(client.newHandler(ch.alloc(), "localhost", port));
+                            ch.pipeline().addLast(handler.get());
                             ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                                 @Override
                                 public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -52,7 +57,7 @@ public final class TlsProbe {
                         }
                     })
                     .connect("127.0.0.1", port).sync().channel();
-            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            SslHandler tls = handler.get();
             Future<Channel> done = tls.handshakeFuture();
             if (!done.await(TestClient.WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("the TLS handshake neither finished nor failed within " + TestClient.WAIT);
