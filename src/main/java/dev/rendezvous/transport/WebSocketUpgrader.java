@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -233,7 +232,7 @@ final class WebSocketUpgrader {
      * way for all of them (see the decoder's configuration above).
      */
     static void addFrameHandlers(ChannelPipeline pipeline, int maxMessageBytes, WebSocketFrameHandler frameHandler) {
-        pipeline.addLast(UTF8_VALIDATOR, new Utf8FrameValidator(false));
+        pipeline.addLast(UTF8_VALIDATOR, new AsciiFastUtf8Validator());
         pipeline.addLast(AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
         pipeline.addLast(FRAME_HANDLER, frameHandler);
     }

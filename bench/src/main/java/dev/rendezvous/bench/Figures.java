@@ -31,11 +31,28 @@ final class Figures {
     static final Figure RSS_AT_1M = new Figure("RSS GiB at 1M (extrapolated)", r -> number(r, "rssGiBAt1M"), false);
     static final Figure HEAP_AT_1M = new Figure("heap GiB at 1M (extrapolated)", r -> number(r, "heapGiBAt1M"), false);
     static final Figure SOCKETS = new Figure("sockets held", r -> number(r, "sockets"), true);
+    static final Figure RSS_AT_10K = new Figure("RSS growth B/socket at 10k", r -> atCheckpoint(r, 10_000,
+            "rssBytesPerSocket"), false);
+    static final Figure HEAP_AT_10K = new Figure("live heap growth B/socket at 10k", r -> atCheckpoint(r, 10_000,
+            "heapBytesPerSocket"), false);
+    static final Figure ACCEPT_SECONDS = new Figure("time to accept all s", r -> number(r, "acceptSeconds"), false);
+    static final Figure SOCKETS_PER_SEC = new Figure("sockets accepted/s", r -> number(r, "socketsPerSec"), true);
+    static final Figure SERVER_CPU_PER_SOCKET = new Figure("server CPU µs/socket",
+            r -> number(r, "serverCpuUsPerSocket"), false);
+    static final Figure HANDSHAKE_P50 = new Figure("handshake p50 µs", r -> latency(r, "p50"), false);
+    static final Figure HANDSHAKE_P99 = new Figure("handshake p99 µs", r -> latency(r, "p99"), false);
+    static final Figure SERVER_START_CPU = new Figure("server CPU before the first connect s",
+            r -> number(r, "serverCpuBeforeSeconds"), false);
+    static final Figure SERVER_RSS_GROWTH = new Figure("server RSS growth MiB",
+            r -> difference(r, "serverRssAfterKiB", "serverRssBeforeKiB", 1024), false);
 
     static final List<Figure> MESSAGING = List.of(THROUGHPUT, P50, P90, P99, P999, MAX, SERVER_CPU_PER_UNIT,
             SERVER_CORE, SERVER_KERNEL, GENERATOR_CORE, SEND_LAG_P99);
-    static final List<Figure> IDLE = List.of(SOCKETS, RSS_PER_SOCKET, HEAP_PER_SOCKET, RSS_SLOPE, HEAP_SLOPE,
-            RSS_AT_1M, HEAP_AT_1M);
+    static final List<Figure> IDLE = List.of(SOCKETS, RSS_AT_10K, HEAP_AT_10K, RSS_PER_SOCKET, HEAP_PER_SOCKET,
+            RSS_SLOPE, HEAP_SLOPE, RSS_AT_1M, HEAP_AT_1M);
+    static final List<Figure> COLD = List.of(SOCKETS, ACCEPT_SECONDS, SOCKETS_PER_SEC, SERVER_CORE,
+            SERVER_CPU_PER_SOCKET, SERVER_KERNEL, HANDSHAKE_P50, HANDSHAKE_P99, SERVER_START_CPU, SERVER_RSS_GROWTH,
+            GENERATOR_CORE);
 
     private Figures() {
     }
@@ -47,6 +64,27 @@ final class Figures {
     @SuppressWarnings("unchecked")
     static Double nested(Map<String, Object> r, String key, String inner) {
         return r.get(key) instanceof Map<?, ?> m ? number((Map<String, Object>) m, inner) : null;
+    }
+
+    /** A figure of the idle scenario's checkpoint at exactly {@code sockets}, when it has one. */
+    @SuppressWarnings("unchecked")
+    static Double atCheckpoint(Map<String, Object> r, int sockets, String key) {
+        if (r.get("checkpoints") instanceof List<?> points) {
+            for (Object p : points) {
+                Map<String, Object> point = (Map<String, Object>) p;
+                Double n = number(point, "sockets");
+                if (n != null && n == sockets) {
+                    return number(point, key);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Double difference(Map<String, Object> r, String a, String b, double divisor) {
+        Double x = number(r, a);
+        Double y = number(r, b);
+        return x == null || y == null ? null : (x - y) / divisor;
     }
 
     static Double latency(Map<String, Object> r, String p) {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
         description = "WebSocket signaling load generator (loopback only).")
 public final class LoadGenerator implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "idle | pingpong | rate | flood | connect")
+    @Parameters(index = "0", description = "idle | pingpong | rate | flood | connect | coldstart")
     String scenario;
 
     @Option(names = "--protocol", defaultValue = "rendezvous", description = "rendezvous | peerjs")
@@ -52,15 +52,15 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "10", description = "Seconds of the measured window.")
     double duration;
     @Option(names = "--window", defaultValue = "64", description = "Flood: messages in flight per pair.") int window;
-    @Option(names = "--sockets", defaultValue = "19000", description = "Idle: sockets to open.") int sockets;
+    @Option(names = "--sockets", defaultValue = "19000", description = "Idle, coldstart: sockets to open.") int sockets;
     @Option(names = "--checkpoints", defaultValue = "5000,10000,19000", split = ",",
             description = "Idle: socket counts at which memory is measured.")
     List<Integer> checkpoints;
-    @Option(names = "--open-rate", defaultValue = "2000", description = "Idle: new sockets per second.") int openRate;
+    @Option(names = "--open-rate", defaultValue = "2000", description = "Idle, coldstart: new sockets per second (coldstart: 0 = as fast as possible).") int openRate;
     @Option(names = "--hold", defaultValue = "0",
             description = "Idle: seconds to keep the sockets open after the last checkpoint (for profiling).")
     double hold;
-    @Option(names = "--concurrency", defaultValue = "32", description = "Connect: handshakes in flight.")
+    @Option(names = "--concurrency", defaultValue = "32", description = "Connect, coldstart: handshakes in flight.")
     int concurrency;
     @Option(names = "--sources", defaultValue = "16", description = "Loopback source addresses 127.0.0.2...")
     int sources;

@@ -38,6 +38,18 @@ final class ProcessProbe {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
     }
 
+    /** Seconds since the process started (its start time in /proc/&lt;pid&gt;/stat against /proc/uptime). */
+    double ageSeconds() {
+        long startTicks = Long.parseLong(statFields()[19]);
+        double uptime;
+        try {
+            uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/uptime", e);
+        }
+        return uptime - startTicks / 100.0;
+    }
+
     /** System (kernel) CPU time so far, in nanoseconds. */
     long systemNanos() {
         return Long.parseLong(statFields()[12]) * NANOS_PER_TICK;

@@ -77,8 +77,12 @@ public final class Report {
             md.append("Each cell: median over rounds, then every round in brackets. Ratio = ")
                     .append(targets.get(0)).append(" / ").append(targets.get(1)).append(".\n\n");
         }
-        table(md, Figures.MESSAGING, label -> !isIdle(label), compare);
+        table(md, Figures.MESSAGING, label -> !isIdle(label) && !isCold(label), compare);
         table(md, Figures.IDLE, this::isIdle, compare);
+        table(md, Figures.COLD, this::isCold, compare);
+        if (compare && targets.contains(FloorTargets.FLOOR)) {
+            md.append(FloorTargets.markdown(this, targets.get(0)));
+        }
         List<String> failed = new ArrayList<>();
         for (Map<String, Object> r : results) {
             if (!Boolean.TRUE.equals(r.get("ok"))) {
@@ -104,7 +108,15 @@ public final class Report {
     }
 
     private boolean isIdle(String label) {
-        return rows.get(label).values().iterator().next().get(0).get("scenario").equals("idle");
+        return scenarioOf(label).equals("idle");
+    }
+
+    private boolean isCold(String label) {
+        return scenarioOf(label).equals("coldstart");
+    }
+
+    private Object scenarioOf(String label) {
+        return rows.get(label).values().iterator().next().get(0).get("scenario");
     }
 
     private void table(StringBuilder md, List<Figures.Figure> figures, java.util.function.Predicate<String> include,
@@ -159,7 +171,7 @@ public final class Report {
 
     List<Double> values(String label, String target, Figures.Figure f) {
         List<Double> values = new ArrayList<>();
-        for (Map<String, Object> r : rows.get(label).getOrDefault(target, List.of())) {
+        for (Map<String, Object> r : rows.getOrDefault(label, Map.of()).getOrDefault(target, List.of())) {
             Double v = f.read().apply(r);
             if (v != null) {
                 values.add(v);

@@ -14,8 +14,9 @@ interface Scenario {
             case "rate" -> new RateScenario();
             case "flood" -> new FloodScenario();
             case "connect" -> new ConnectScenario();
+            case "coldstart" -> new ColdStartScenario();
             default -> throw new IllegalArgumentException("unknown scenario " + name
-                    + " (idle|pingpong|rate|flood|connect)");
+                    + " (idle|pingpong|rate|flood|connect|coldstart)");
         };
     }
 }
