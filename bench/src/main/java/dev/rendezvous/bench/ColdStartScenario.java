@@ -40,7 +40,7 @@ final class ColdStartScenario implements Scenario, BenchSocket.Listener {
     @Override
     public Map<String, Object> run(Settings s) throws Exception {
         settings = s;
-        clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()), s.busyPoll());
+        clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()), s.busyPoll(), s.tlsTrust());
         loop = clients.loop();
         String runId = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         ProcessProbe server = new ProcessProbe(s.serverPids().get(0));
