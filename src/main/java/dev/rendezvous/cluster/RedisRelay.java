@@ -4,6 +4,7 @@ import dev.rendezvous.signaling.ClaimResult;
 import dev.rendezvous.signaling.DeliveryResult;
 import dev.rendezvous.signaling.Forwarded;
 import dev.rendezvous.signaling.LocalRelay;
+import dev.rendezvous.signaling.Mailbox;
 import dev.rendezvous.signaling.Payload;
 import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.PeerSession;
@@ -146,6 +147,16 @@ public final class RedisRelay implements Relay {
     }
 
     @Override
+    public void opened(PeerSession session) {
+        local.opened(session);
+    }
+
+    @Override
+    public Mailbox mailbox() {
+        return local.mailbox();
+    }
+
+    @Override
     public int localSessionCount() {
         return local.localSessionCount();
     }
@@ -248,6 +259,7 @@ public final class RedisRelay implements Relay {
                     held.size(), settings.leaseTtl(), e.toString());
         }
         link.close();
+        local.close();
     }
 
     /** How a takeover reaches the replaced node, and how this node lets a replaced holder go. */
