@@ -50,6 +50,8 @@ public final class RedisRelay implements Relay {
     private final ClusterClaims claims;
     private final ClusterEvents events;
     private final NodeCensus census;
+    /** Null when the mailbox is off. */
+    private final ClusterMailbox mailbox;
     private volatile boolean closed;
 
     private RedisRelay(LocalRelay local, ClusterSettings settings, ClusterEvents events,
@@ -62,11 +64,13 @@ public final class RedisRelay implements Relay {
         this.directory = new IdDirectory(link.commands(), settings.leaseTtl(), events);
         this.bus = new ClusterBus(link.commands(), new BusReturns(), events);
         this.census = new NodeCensus(link.commands(), System::nanoTime);
+        this.mailbox = local.mailbox() == null ? null
+                : new ClusterMailbox(link.commands(), local.mailbox(), self, bus::send);
         this.routes = new RemoteRoutes(directory::lookup, self, settings.routeCacheSize(), settings.leaseTtl(),
                 System::nanoTime, new CrossNodeDispatch());
         this.takeovers = new Takeovers(self, new TakeoverSide(), settings.commandTimeout(),
                 settings.leaseTtl().plus(settings.commandTimeout()), System::nanoTime);
-        this.claims = new ClusterClaims(local, self, directory, takeovers);
+        this.claims = new ClusterClaims(local, self, directory, takeovers, mailbox);
         this.keeper = new LeaseKeeper(claims.leases(), directory, settings.renewInterval(), self, () -> {
             link.resubscribeIfLost();
             takeovers.purge();
@@ -118,6 +122,9 @@ public final class RedisRelay implements Relay {
     @Override
     public void release(PeerSession session) {
         claims.release(session);
+        if (mailbox != null) {
+            mailbox.forget(session);
+        }
     }
 
     @Override
@@ -125,11 +132,18 @@ public final class RedisRelay implements Relay {
         PeerSession here = local.find(recipient);
         if (here != null) {
             DeliveryResult result = here.deliver(payload);
-            if (result != DeliveryResult.QUEUED) {
+            if (result == DeliveryResult.QUEUED) {
+                return Forwarded.LOCAL;
+            }
+            Forwarded held = mailbox == null ? null : local.mailbox().offer(sender, recipient, payload, false);
+            if (held != null) {
+                return held;
+            }
+            if (mailbox == null || result != DeliveryResult.CLOSED) {
                 sender.sendError(SignalError.peerUnavailable(recipient.value(), LocalRelay.undeliverable(result)));
                 return Forwarded.REFUSED;
             }
-            return Forwarded.LOCAL;
+            // Closing, and nobody took its place here: its successor may connect anywhere.
         }
         if (closed) {
             sender.sendError(SignalError.clusterUnavailable(recipient.value(), "this node is leaving the cluster"));
@@ -193,6 +207,7 @@ public final class RedisRelay implements Relay {
             case MISS -> missReported(envelope);
             case TAKEOVER -> takeovers.takeoverReported(envelope);
             case TAKEOVER_DONE -> takeovers.takeoverDone(envelope);
+            case NOTICE -> noticeReported(envelope);
         }
     }
 
@@ -208,10 +223,21 @@ public final class RedisRelay implements Relay {
             return;
         }
         DeliveryResult result = recipient == null ? null : recipient.deliver(envelope.payload());
+        if (result == DeliveryResult.CONNECTING && mailbox != null && mailbox.holdArrived(envelope)) {
+            return;
+        }
         if (result != DeliveryResult.QUEUED) {
             String detail = result == null ? NOBODY : LocalRelay.undeliverable(result);
             byte[] miss = ClusterEnvelope.miss(self, envelope.recipient(), envelope.sender(), detail);
             bus.send(envelope.origin(), new RemoteRoutes.Outbound(null, envelope.recipient(), miss));
+        }
+    }
+
+    private void noticeReported(ClusterEnvelope envelope) {
+        PeerSession sender = local.find(envelope.sender());
+        SignalError error = envelope.noticeError();
+        if (sender != null && error != null) {
+            sender.sendError(error);
         }
     }
 
@@ -286,6 +312,10 @@ public final class RedisRelay implements Relay {
 
         @Override
         public void unknown(RemoteRoutes.Outbound message) {
+            if (mailbox != null) {
+                mailbox.hold(message);
+                return;
+            }
             message.sender().sendError(
                     SignalError.peerUnavailable(message.recipient().value(), NOBODY));
         }

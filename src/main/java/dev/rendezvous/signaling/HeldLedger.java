@@ -66,6 +66,11 @@ final class HeldLedger {
         return messages;
     }
 
+    /** Counts {@code bytes} (negative: gives them back) kept outside the boxes against the node's bound. */
+    void reserve(long bytes) {
+        charged += bytes;
+    }
+
     /** Whether the node's bound admits {@code charge} more bytes, with a new box for {@code recipient} if it has none. */
     boolean fits(long total, PeerSession sender, PeerId recipient, long charge) {
         long more = charge;
@@ -82,8 +87,18 @@ final class HeldLedger {
         return charged + more + tableBytes(boxPeak) + tableBytes(senderPeak) <= total;
     }
 
+    /** Whether the node's bound admits {@code bytes} more outside the boxes. */
+    boolean fits(long total, long bytes) {
+        return charged + bytes + tableBytes(boxesPeak) + tableBytes(sendersPeak) <= total;
+    }
+
     /** Appends to its recipient's box (made if needed), its sender's entries and the expiry list. */
     void add(Held entry, PeerId recipient) {
+        add(entry, recipient, null);
+    }
+
+    /** As {@link #add(Held, PeerId)}, but placed in the box just before {@code before} (null: last). */
+    void add(Held entry, PeerId recipient, Held before) {
         Held.Box box = boxes.get(recipient);
         if (box == null) {
             box = new Held.Box(recipient, boxCharge(recipient));
@@ -92,13 +107,19 @@ final class HeldLedger {
             charged += box.charge;
         }
         entry.box = box;
-        entry.prevInBox = box.last;
-        if (box.last == null) {
+        Held after = before == null ? box.last : before.prevInBox;
+        entry.prevInBox = after;
+        entry.nextInBox = before;
+        if (after == null) {
             box.first = entry;
         } else {
-            box.last.nextInBox = entry;
+            after.nextInBox = entry;
         }
-        box.last = entry;
+        if (before == null) {
+            box.last = entry;
+        } else {
+            before.prevInBox = entry;
+        }
         box.count++;
         box.bytes += entry.charge;
         Held first = senders.get(entry.sender);

@@ -3,6 +3,7 @@ package dev.rendezvous.signaling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -15,16 +16,15 @@ import java.util.function.LongSupplier;
  * what it keeps); a message that expires gives its sender one {@code expired} error frame, and a
  * sender that disconnects leaves nothing behind.
  *
- * <p>One lock guards it all. The mailbox is the rare path (a message to an ID that is not there),
- * every step under the lock is O(1) or bounded by one recipient's messages, and one lock is what
- * makes the hand-over exact: a sender that finds the recipient absent or connecting appends under
- * it, and the recipient's first delivery ({@link #opened}) takes everything under it after the
- * socket was marked open, so no message is stranded between the two and none overtakes another.
- * Expiry costs one scheduled task at a time on the node's one mailbox thread, none while nothing is held.
+ * <p>One lock guards it all: the mailbox is the rare path, every step under the lock is O(1) or
+ * bounded by one recipient's messages, and one lock makes the hand-over exact. A sender that finds
+ * the recipient absent or connecting appends under it; the recipient's first delivery
+ * ({@link #opened}) takes everything under it after the socket was marked open, so nothing is
+ * stranded between the two and nothing overtakes. Expiry is one task at a time on one thread.
  */
 public final class Mailbox implements AutoCloseable {
 
-    /** The shortest wait between two sweeps, so that a flood of holds cannot make the sweeper spin. */
+    /** The shortest wait between two sweeps: a flood of holds cannot make the sweeper spin. */
     static final long MIN_SWEEP_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final Object lock = new Object();
@@ -78,10 +78,9 @@ public final class Mailbox implements AutoCloseable {
      * A message whose recipient is not bound on this node, or whose socket did not take it (still
      * connecting, or closing): delivered if a socket here takes it now, else held. Returns
      * {@link Forwarded#LOCAL}, {@link Forwarded#HELD} (the sender got a {@code held} notice) or
-     * {@link Forwarded#REFUSED} (it got {@code mailbox-full}, or {@code peer-unavailable} for a
-     * socket too slow to read). With {@code holdWhenAbsent} false, as on a cluster node where an
-     * ID nobody holds here may connect anywhere, returns null and holds nothing unless a socket
-     * here is connecting as the recipient.
+     * {@link Forwarded#REFUSED} ({@code mailbox-full}, or {@code peer-unavailable} for a socket too
+     * slow to read). With {@code holdWhenAbsent} false (a cluster node: an ID absent here may connect
+     * anywhere) returns null and holds nothing unless a socket here is connecting as the recipient.
      */
     public Forwarded offer(PeerSession sender, PeerId recipient, Payload payload, boolean holdWhenAbsent) {
         SignalError refusal;
@@ -103,9 +102,7 @@ public final class Mailbox implements AutoCloseable {
             return Forwarded.REFUSED;
         }
         if (sender.sendHeld(recipient) == DeliveryResult.CLOSED) {
-            // The sender closed while its message was being held; its own release may have run
-            // before the hold, so nothing would drop it.
-            forget(sender);
+            forget(sender); // closed meanwhile: its own release may have run before the hold
         }
         return Forwarded.HELD;
     }
@@ -128,18 +125,71 @@ public final class Mailbox implements AutoCloseable {
         }
         ledger.add(new Held(sender, payload.toByteArray(), clock.getAsLong() + ttlNanos, charge), recipient);
         changed();
-        if (!sweepPending) {
-            schedule(ttlNanos);
-        }
         return null;
     }
 
     /**
-     * The socket bound to {@code session}'s ID takes messages now: writes what is held for the ID,
-     * oldest first. Called on the socket's event loop in the task that opened it, after marking it
-     * open, so every message delivered to it later (queued behind this task, or appended here
-     * before it) comes after. A message past its TTL is expired instead. If the socket stops taking
-     * messages (too slow, closing), the rest stays held for its next socket.
+     * Messages for {@code recipient} that were held elsewhere (a cluster's Redis) before anything
+     * held here, so they go first, in the given order; a message the node's bound cannot take
+     * gives its sender {@code mailbox-full}.
+     */
+    public void holdFirst(PeerId recipient, List<PeerSession> senders, List<byte[]> messages) {
+        List<PeerSession> refused = null;
+        synchronized (lock) {
+            Held.Box box = ledger.box(recipient);
+            Held before = box == null ? null : box.first;
+            long expiresAt = clock.getAsLong() + ttlNanos;
+            for (int i = 0; i < messages.size(); i++) {
+                int charge = HeldLedger.chargeOf(messages.get(i).length);
+                if (closed || !ledger.fits(limits.totalBytes(), senders.get(i), recipient, charge)) {
+                    refused = appended(refused, senders.get(i));
+                    continue;
+                }
+                ledger.add(new Held(senders.get(i), messages.get(i), expiresAt, charge), recipient, before);
+            }
+            changed();
+        }
+        if (refused != null) {
+            refused.forEach(sender -> sender.sendError(
+                    SignalError.mailboxFull(recipient.value(), "this node's mailbox is full")));
+        }
+    }
+
+    /** Counts {@code bytes} kept elsewhere for this node against its total bound; false when they do not fit. */
+    public boolean reserve(int bytes) {
+        synchronized (lock) {
+            if (closed || !ledger.fits(limits.totalBytes(), bytes)) {
+                return false;
+            }
+            ledger.reserve(bytes);
+            changed();
+            return true;
+        }
+    }
+
+    public void unreserve(long bytes) {
+        synchronized (lock) {
+            ledger.reserve(-bytes);
+            changed();
+        }
+    }
+
+    /** Runs {@code task} on the mailbox's thread after {@code delayNanos}, unless the mailbox closed. */
+    public void later(Runnable task, long delayNanos) {
+        try {
+            if (sweeper != null) {
+                sweeper.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            }
+        } catch (RejectedExecutionException closed) {
+            // The node is stopping, and what is held goes with it.
+        }
+    }
+
+    /**
+     * The socket bound to {@code session}'s ID takes messages now: writes what is held for it, oldest
+     * first. Called on its event loop in the task that marked it open, so every later delivery
+     * (queued behind this task, or appended here before it) comes after. A message past its TTL is
+     * expired instead; if the socket stops taking messages, the rest stays held for its next one.
      */
     public void opened(PeerSession session) {
         if (messagesHeld == 0) {
@@ -196,18 +246,21 @@ public final class Mailbox implements AutoCloseable {
                 ledger.remove(oldest);
                 expired = appended(expired, oldest);
             }
-            changed();
             if (oldest != null) {
                 schedule(Math.max(oldest.expiresAt - now, MIN_SWEEP_GAP_NANOS));
             }
+            changed();
         }
         tellExpired(expired);
     }
 
-    /** Under the lock. */
+    /** Under the lock, after every change: publishes the counts and makes sure a sweep will come. */
     private void changed() {
         bytesHeld = ledger.charged();
         messagesHeld = ledger.messages();
+        if (!sweepPending && messagesHeld > 0) {
+            schedule(ttlNanos);
+        }
     }
 
     private void schedule(long delayNanos) {
@@ -227,8 +280,8 @@ public final class Mailbox implements AutoCloseable {
         }
     }
 
-    private static List<Held> appended(List<Held> list, Held entry) {
-        List<Held> to = list != null ? list : new ArrayList<>();
+    private static <T> List<T> appended(List<T> list, T entry) {
+        List<T> to = list != null ? list : new ArrayList<>();
         to.add(entry);
         return to;
     }
