@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rendezvous.config.AuthConfig;
 import dev.rendezvous.config.MailboxConfig;
 import dev.rendezvous.support.Grants;
+import dev.rendezvous.support.MetricsScrape;
 import dev.rendezvous.support.NodeUnderTest;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
@@ -61,6 +62,28 @@ class HeldMessagesLimitsTest {
             assertThat(Json.field(caller.receive(), "type")).isEqualTo("held");
             assertThat(Json.fields(caller.receive())).containsEntry("error", "mailbox-full")
                     .containsEntry("peer", "callee").containsEntry("to", "caller");
+        }
+    }
+
+    @Test
+    void theMetricsCountHeldExpiredAndFullAndGaugeWhatIsHeld() throws Exception {
+        try (TestClient caller = connect("caller")) {
+            caller.send("{\"to\":\"callee\",\"n\":1}").send("{\"to\":\"callee\",\"n\":2}")
+                    .send("{\"to\":\"callee\",\"n\":3}");
+            caller.receive();
+            caller.receive();
+            caller.receive();
+            MetricsScrape held = MetricsScrape.of(server.port());
+            assertThat(held.value("rendezvous_messages_total", "outcome", "held")).isEqualTo(2);
+            assertThat(held.value("rendezvous_errors_total", "code", "mailbox-full")).isEqualTo(1);
+            assertThat(held.value("rendezvous_mailbox_held_messages")).isEqualTo(2);
+            assertThat(held.value("rendezvous_mailbox_held_bytes")).isGreaterThan(2 * 20);
+            assertThat(Json.field(caller.receive(), "error")).isEqualTo("expired");
+            assertThat(Json.field(caller.receive(), "error")).isEqualTo("expired");
+            MetricsScrape expired = MetricsScrape.of(server.port());
+            assertThat(expired.value("rendezvous_errors_total", "code", "expired")).isEqualTo(2);
+            assertThat(expired.value("rendezvous_mailbox_held_messages")).isZero();
+            assertThat(expired.value("rendezvous_mailbox_held_bytes")).isZero();
         }
     }
 
