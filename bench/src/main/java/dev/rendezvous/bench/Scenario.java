@@ -14,8 +14,9 @@ interface Scenario {
             case "rate" -> new RateScenario();
             case "flood" -> new FloodScenario();
             case "connect" -> new ConnectScenario();
+            case "held" -> new HeldScenario();
             default -> throw new IllegalArgumentException("unknown scenario " + name
-                    + " (idle|pingpong|rate|flood|connect)");
+                    + " (idle|pingpong|rate|flood|connect|held)");
         };
     }
 }
