@@ -1,7 +1,7 @@
 package dev.rendezvous.cluster;
 
-import dev.rendezvous.signaling.DeliveryResult;
 import dev.rendezvous.signaling.CloseReason;
+import dev.rendezvous.signaling.DeliveryResult;
 import dev.rendezvous.signaling.Payload;
 import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.PeerSession;
