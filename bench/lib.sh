@@ -299,6 +299,23 @@ select_tls_plan() {
   done
 }
 
+# The mailbox's cost per held message (bench/run only: PeerJS has no bounded mailbox to compare);
+# bench/run starts the server of held-* rows with --mailbox-ttl.
+mailbox_plan_for() {
+  if [ "$1" = smoke ]; then
+    echo "held held --pairs 10 --sockets 2000 --size 256"
+  else
+    echo "held held --pairs 10 --sockets 100000 --size 256"
+  fi
+}
+
+select_mailbox_plan() {
+  local mode=$1 wanted=$2 line
+  mailbox_plan_for "$mode" | while read -r line; do
+    if [ -z "$wanted" ] || [[ " $wanted " == *" ${line%% *} "* ]]; then echo "$line"; fi
+  done
+}
+
 # select_plan MODE "label1 label2..." : the plan lines whose label is listed (all when empty).
 select_plan() {
   local mode=$1 wanted=$2 line

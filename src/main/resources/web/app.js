@@ -94,8 +94,25 @@ function wire(signaling) {
   signaling.addEventListener('mixup', (event) => logLine('!', 'mixup', `message addressed to ${event.message.to}`));
   signaling.addEventListener('server-error', (event) => {
     logLine('!', event.error, event.detail);
-    if (event.error !== 'peer-unavailable') showNotice(`Server said ${event.error}: ${event.detail}`, 'error');
+    if (!['peer-unavailable', 'expired', 'mailbox-full'].includes(event.error)) showNotice(`Server said ${event.error}: ${event.detail}`, 'error');
   });
+  // With --mailbox-ttl the server holds the offer until the callee connects, delivers it then,
+  // and the call goes on from the answer; it says 'expired' if the callee never came.
+  signaling.addEventListener('held', (event) => {
+    logLine('•', 'held', `until ${event.peer} connects`);
+    if (call && call.peer === event.peer && !call.pc.remoteDescription) {
+      showNotice(`Waiting for “${event.peer}” to come online…`, 'info', 'peer');
+    }
+  });
+  for (const code of ['expired', 'mailbox-full']) {
+    signaling.addEventListener(code, (event) => {
+      const why = code === 'expired' ? `“${event.peer}” did not come online in time` : `the server's mailbox for “${event.peer}” is full`;
+      showNotice(`Call not connected: ${why}.`, 'error', 'peer');
+      if (call && call.peer === event.peer && call.pc.connectionState !== 'connected') {
+        endCall(code === 'expired' ? `${event.peer} did not come online` : 'mailbox full', { notifyPeer: false });
+      }
+    });
+  }
   signaling.addEventListener('peer-unavailable', (event) => {
     showNotice(`Nobody is connected as “${event.peer}”.`, 'error', 'peer');
     if (call && call.peer === event.peer && call.pc.connectionState !== 'connected') {
@@ -214,6 +231,7 @@ const handlers = {
 
   async answer(event) {
     if (!call || call.peer !== event.peer || call.pc.signalingState !== 'have-local-offer') return;
+    if (ui.notice.dataset.kind === 'peer') hideNotice();
     await call.pc.setRemoteDescription({ type: 'answer', sdp: sdpText(event.message.sdp) });
     await applyPendingCandidates(call);
   },

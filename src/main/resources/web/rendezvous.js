@@ -96,7 +96,10 @@ export class SignalEvent extends Event {
   }
 }
 
-/** A server error frame: `error` is the code (peer-unavailable, bad-json, missing-to, from-mismatch). */
+/**
+ * A server error frame: `error` is the code (peer-unavailable, bad-json, missing-to, from-mismatch,
+ * not-allowed, rate-limited, cluster-unavailable, and with the mailbox on expired and mailbox-full).
+ */
 export class ServerErrorEvent extends Event {
   constructor(type, frame) {
     super(type);
@@ -104,6 +107,19 @@ export class ServerErrorEvent extends Event {
     this.error = frame.error;
     this.detail = frame.detail ?? '';
     this.peer = frame.peer ?? null;
+  }
+}
+
+/**
+ * The server holds a message for `peer` until that ID connects (its mailbox, `--mailbox-ttl`); it
+ * is delivered first when the peer connects, or an 'expired' server error (with the same `peer`)
+ * follows once the TTL passes. A full mailbox answers 'mailbox-full' instead.
+ */
+export class HeldEvent extends Event {
+  constructor(frame) {
+    super('held');
+    this.frame = frame;
+    this.peer = frame.peer;
   }
 }
 
@@ -152,7 +168,8 @@ const DEFAULTS = Object.freeze({
  *
  * Events: 'statechange', 'open', 'message' (every peer message) and one named after its type
  * ('offer', 'answer', 'candidate', …), 'sent', 'server-error' plus one per error code
- * ('peer-unavailable', 'not-allowed', …), 'mixup', 'close', 'replaced' (4410), 'unauthorized'
+ * ('peer-unavailable', 'not-allowed', 'expired', 'mailbox-full', …), 'held' (the server's mailbox
+ * holds a message until its peer connects), 'mixup', 'close', 'replaced' (4410), 'unauthorized'
  * (4401), 'reconnecting'.
  */
 export class RendezvousClient extends EventTarget {
@@ -292,6 +309,10 @@ export class RendezvousClient extends EventTarget {
     if (message.type === 'error' && typeof message.error === 'string' && message.from === undefined) {
       this.dispatchEvent(new ServerErrorEvent('server-error', message));
       this.dispatchEvent(new ServerErrorEvent(message.error, message));
+      return;
+    }
+    if (message.type === 'held' && typeof message.peer === 'string' && message.from === undefined) {
+      this.dispatchEvent(new HeldEvent(message));
       return;
     }
     this.dispatchEvent(new SignalEvent('message', message, data));

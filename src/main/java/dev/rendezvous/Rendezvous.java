@@ -13,11 +13,14 @@ import dev.rendezvous.cli.TokenRequest;
 import dev.rendezvous.cluster.ClusterEvents;
 import dev.rendezvous.cluster.ClusterSettings;
 import dev.rendezvous.cluster.RedisRelay;
+import dev.rendezvous.config.MailboxConfig;
 import dev.rendezvous.config.ServerConfig;
 import dev.rendezvous.metrics.AdminConsole;
 import dev.rendezvous.metrics.Metrics;
 import dev.rendezvous.metrics.PrometheusMetrics;
 import dev.rendezvous.signaling.LocalRelay;
+import dev.rendezvous.signaling.Mailbox;
+import dev.rendezvous.signaling.MailboxLimits;
 import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.transport.DemoPage;
@@ -85,7 +88,7 @@ public final class Rendezvous implements AutoCloseable {
         ClaimAdmission admission = ClaimAdmission.from(config.auth(), jwks, refusals);
         Relay relay;
         try {
-            relay = relayFor(cluster, meters);
+            relay = relayFor(cluster, mailboxLimits(config.mailbox()), meters);
         } catch (RuntimeException e) {
             admission.close();
             closeMeters(meters);
@@ -130,19 +133,33 @@ public final class Rendezvous implements AutoCloseable {
      * wraps the local one, so both modes run the same code path on a node. With metrics on, the
      * cluster reports to its meters and Lettuce times every Redis command with its own recorder.
      */
-    private static Relay relayFor(ClusterSettings cluster, PrometheusMetrics meters) {
+    private static Relay relayFor(ClusterSettings cluster, MailboxLimits mailbox, PrometheusMetrics meters) {
         if (cluster == null) {
-            return new LocalRelay();
+            LocalRelay relay = new LocalRelay(mailbox);
+            watchMailbox(relay, meters);
+            return relay;
         }
         if (meters == null) {
-            return RedisRelay.connect(cluster, new LocalRelay());
+            return RedisRelay.connect(cluster, new LocalRelay(mailbox));
         }
         ClusterEvents events = meters.cluster();
         CommandLatencyRecorder latency = new MicrometerCommandLatencyRecorder(meters.registry(),
                 MicrometerOptions.builder().enable().histogram(false).localDistinction(false).build());
-        RedisRelay relay = RedisRelay.connect(cluster, new LocalRelay(), events, latency);
+        RedisRelay relay = RedisRelay.connect(cluster, new LocalRelay(mailbox), events, latency);
         meters.watchRedis(relay::ready);
+        watchMailbox(relay, meters);
         return relay;
+    }
+
+    private static MailboxLimits mailboxLimits(MailboxConfig config) {
+        return new MailboxLimits(config.ttl(), config.maxMessages(), config.maxBytes(), config.totalBytes());
+    }
+
+    private static void watchMailbox(Relay relay, PrometheusMetrics meters) {
+        Mailbox mailbox = relay.mailbox();
+        if (meters != null && mailbox != null) {
+            meters.watchMailbox(mailbox::bytesHeld, mailbox::messagesHeld);
+        }
     }
 
     private static void closeMeters(PrometheusMetrics meters) {

@@ -36,16 +36,19 @@ final class ClusterClaims {
     private final LeaseTokens tokens;
     private final IdDirectory directory;
     private final Takeovers takeovers;
+    /** Null when the mailbox is off. */
+    private final ClusterMailbox mailbox;
     private final ConcurrentMap<PeerId, Lease> leases = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<ClaimResult>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean leaving;
 
-    ClusterClaims(LocalRelay local, NodeId self, IdDirectory directory, Takeovers takeovers) {
+    ClusterClaims(LocalRelay local, NodeId self, IdDirectory directory, Takeovers takeovers, ClusterMailbox mailbox) {
         this.local = local;
         this.self = self;
         this.tokens = new LeaseTokens(self);
         this.directory = directory;
         this.takeovers = takeovers;
+        this.mailbox = mailbox;
     }
 
     /** The live leases, by ID: renewed by the {@link LeaseKeeper}. */
@@ -70,6 +73,7 @@ final class ClusterClaims {
                 : directory.acquire(lease.key(), lease.token())
                         .thenApply(acquired -> acquired ? IdDirectory.Take.CLAIMED : IdDirectory.Take.TAKEN);
         CompletableFuture<ClaimResult> claimed = asked.thenCompose(take -> tellReplacedNode(session, lease, take))
+                .thenCompose(take -> drainIfWon(session.id(), take))
                 .handle((take, failure) -> settle(session, lease, take, failure, here.displaced() != null))
                 .toCompletableFuture();
         // Leaving waits for these: a lease granted after its snapshot would otherwise outlive the node.
@@ -89,6 +93,18 @@ final class ClusterClaims {
             return CompletableFuture.completedFuture(take);
         }
         return takeovers.tell(holder, session.id(), take.previous(), lease.token()).thenApply(answered -> take);
+    }
+
+    /**
+     * Won: what the mailbox held in Redis for the ID while nobody had it goes into the local
+     * mailbox now, before the 101 (after which the socket's first delivery writes it). From the
+     * lease on, appends for the ID are refused and sent here instead, so nothing is left behind.
+     */
+    private CompletionStage<IdDirectory.Take> drainIfWon(PeerId id, IdDirectory.Take take) {
+        if (mailbox == null || take.outcome() == IdDirectory.Taken.TAKEN) {
+            return CompletableFuture.completedFuture(take);
+        }
+        return mailbox.drain(id).thenApply(drained -> take);
     }
 
     /** A socket on this node that a newer one replaced: its lease passes to the newcomer, never to be released. */

@@ -1,7 +1,9 @@
 package dev.rendezvous.cluster;
 
+import dev.rendezvous.signaling.ErrorCode;
 import dev.rendezvous.signaling.Payload;
 import dev.rendezvous.signaling.PeerId;
+import dev.rendezvous.signaling.SignalError;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,8 @@ import java.nio.charset.StandardCharsets;
  * the node of a replaced holder that {@code recipient} now belongs to a newer socket on the origin
  * (payload: the replaced token, a newline, the new token; {@code sender} is the ID too); the node
  * answers {@link Kind#TAKEOVER_DONE} (payload: the new token) once its socket no longer takes messages.
+ * A {@link Kind#NOTICE} tells {@code sender} on the origin node about its message for
+ * {@code recipient} that the mailbox held elsewhere (payload: the error code, a newline, the detail).
  */
 record ClusterEnvelope(Kind kind, NodeId origin, PeerId recipient, PeerId sender, byte[] frame, int payloadFrom,
         int payloadTo) {
@@ -28,7 +32,8 @@ record ClusterEnvelope(Kind kind, NodeId origin, PeerId recipient, PeerId sender
         MESSAGE(1),
         MISS(2),
         TAKEOVER(3),
-        TAKEOVER_DONE(4);
+        TAKEOVER_DONE(4),
+        NOTICE(5);
 
         final byte tag;
 
@@ -54,6 +59,25 @@ record ClusterEnvelope(Kind kind, NodeId origin, PeerId recipient, PeerId sender
     /** A miss notice; its payload is the error detail for the sender, in UTF-8. */
     static byte[] miss(NodeId origin, PeerId recipient, PeerId sender, String detail) {
         return encode(Kind.MISS, origin, recipient, sender, detail.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An error frame for {@code sender}, about its message for {@code recipient}. */
+    static byte[] notice(NodeId origin, PeerId recipient, PeerId sender, SignalError error) {
+        return encode(Kind.NOTICE, origin, recipient, sender,
+                (error.code().wireName() + "\n" + error.detail()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The error a {@link Kind#NOTICE} carries; null when it names no code this node knows. */
+    SignalError noticeError() {
+        String text = new String(frame, payloadFrom, payloadTo - payloadFrom, StandardCharsets.UTF_8);
+        int newline = text.indexOf('\n');
+        String code = newline < 0 ? text : text.substring(0, newline);
+        for (ErrorCode known : ErrorCode.values()) {
+            if (known.wireName().equals(code)) {
+                return new SignalError(known, newline < 0 ? "" : text.substring(newline + 1), recipient.value());
+            }
+        }
+        return null;
     }
 
     static byte[] takeover(NodeId origin, PeerId id, byte[] replaced, byte[] token) {

@@ -5,18 +5,24 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The names the cluster uses in Redis. One key per claimed ID ({@code rdv:id:<id>}, value
- * {@code <node>/<lease token>}) and one pub/sub channel per node ({@code rdv:node:<node>}).
+ * {@code <node>/<lease token>}), one pub/sub channel per node ({@code rdv:node:<node>}), and with
+ * the mailbox on one hash per absent ID with held messages ({@code rdv:mailbox:<id>}).
  */
 final class ClusterKeys {
 
     static final String ID_PREFIX = "rdv:id:";
     static final String NODE_CHANNEL_PREFIX = "rdv:node:";
+    static final String MAILBOX_PREFIX = "rdv:mailbox:";
 
     private ClusterKeys() {
     }
 
     static byte[] idKey(PeerId id) {
         return utf8(ID_PREFIX + id.value());
+    }
+
+    static byte[] mailboxKey(PeerId id) {
+        return utf8(MAILBOX_PREFIX + id.value());
     }
 
     static byte[] nodeChannel(NodeId node) {

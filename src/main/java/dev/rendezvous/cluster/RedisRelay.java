@@ -4,6 +4,7 @@ import dev.rendezvous.signaling.ClaimResult;
 import dev.rendezvous.signaling.DeliveryResult;
 import dev.rendezvous.signaling.Forwarded;
 import dev.rendezvous.signaling.LocalRelay;
+import dev.rendezvous.signaling.Mailbox;
 import dev.rendezvous.signaling.Payload;
 import dev.rendezvous.signaling.PeerId;
 import dev.rendezvous.signaling.PeerSession;
@@ -49,6 +50,8 @@ public final class RedisRelay implements Relay {
     private final ClusterClaims claims;
     private final ClusterEvents events;
     private final NodeCensus census;
+    /** Null when the mailbox is off. */
+    private final ClusterMailbox mailbox;
     private volatile boolean closed;
 
     private RedisRelay(LocalRelay local, ClusterSettings settings, ClusterEvents events,
@@ -61,11 +64,13 @@ public final class RedisRelay implements Relay {
         this.directory = new IdDirectory(link.commands(), settings.leaseTtl(), events);
         this.bus = new ClusterBus(link.commands(), new BusReturns(), events);
         this.census = new NodeCensus(link.commands(), System::nanoTime);
+        this.mailbox = local.mailbox() == null ? null
+                : new ClusterMailbox(link.commands(), local.mailbox(), self, bus::send);
         this.routes = new RemoteRoutes(directory::lookup, self, settings.routeCacheSize(), settings.leaseTtl(),
                 System::nanoTime, new CrossNodeDispatch());
         this.takeovers = new Takeovers(self, new TakeoverSide(), settings.commandTimeout(),
                 settings.leaseTtl().plus(settings.commandTimeout()), System::nanoTime);
-        this.claims = new ClusterClaims(local, self, directory, takeovers);
+        this.claims = new ClusterClaims(local, self, directory, takeovers, mailbox);
         this.keeper = new LeaseKeeper(claims.leases(), directory, settings.renewInterval(), self, () -> {
             link.resubscribeIfLost();
             takeovers.purge();
@@ -117,6 +122,9 @@ public final class RedisRelay implements Relay {
     @Override
     public void release(PeerSession session) {
         claims.release(session);
+        if (mailbox != null) {
+            mailbox.forget(session);
+        }
     }
 
     @Override
@@ -124,11 +132,18 @@ public final class RedisRelay implements Relay {
         PeerSession here = local.find(recipient);
         if (here != null) {
             DeliveryResult result = here.deliver(payload);
-            if (result != DeliveryResult.QUEUED) {
+            if (result == DeliveryResult.QUEUED) {
+                return Forwarded.LOCAL;
+            }
+            Forwarded held = mailbox == null ? null : local.mailbox().offer(sender, recipient, payload, false);
+            if (held != null) {
+                return held;
+            }
+            if (mailbox == null || result != DeliveryResult.CLOSED) {
                 sender.sendError(SignalError.peerUnavailable(recipient.value(), LocalRelay.undeliverable(result)));
                 return Forwarded.REFUSED;
             }
-            return Forwarded.LOCAL;
+            // Closing, and nobody took its place here: its successor may connect anywhere.
         }
         if (closed) {
             sender.sendError(SignalError.clusterUnavailable(recipient.value(), "this node is leaving the cluster"));
@@ -143,6 +158,16 @@ public final class RedisRelay implements Relay {
             routes.send(new RemoteRoutes.Outbound(sender, recipient, frame));
         }
         return Forwarded.REMOTE;
+    }
+
+    @Override
+    public void opened(PeerSession session) {
+        local.opened(session);
+    }
+
+    @Override
+    public Mailbox mailbox() {
+        return local.mailbox();
     }
 
     @Override
@@ -182,6 +207,7 @@ public final class RedisRelay implements Relay {
             case MISS -> missReported(envelope);
             case TAKEOVER -> takeovers.takeoverReported(envelope);
             case TAKEOVER_DONE -> takeovers.takeoverDone(envelope);
+            case NOTICE -> noticeReported(envelope);
         }
     }
 
@@ -197,10 +223,21 @@ public final class RedisRelay implements Relay {
             return;
         }
         DeliveryResult result = recipient == null ? null : recipient.deliver(envelope.payload());
+        if (result == DeliveryResult.CONNECTING && mailbox != null && mailbox.holdArrived(envelope)) {
+            return;
+        }
         if (result != DeliveryResult.QUEUED) {
             String detail = result == null ? NOBODY : LocalRelay.undeliverable(result);
             byte[] miss = ClusterEnvelope.miss(self, envelope.recipient(), envelope.sender(), detail);
             bus.send(envelope.origin(), new RemoteRoutes.Outbound(null, envelope.recipient(), miss));
+        }
+    }
+
+    private void noticeReported(ClusterEnvelope envelope) {
+        PeerSession sender = local.find(envelope.sender());
+        SignalError error = envelope.noticeError();
+        if (sender != null && error != null) {
+            sender.sendError(error);
         }
     }
 
@@ -248,6 +285,7 @@ public final class RedisRelay implements Relay {
                     held.size(), settings.leaseTtl(), e.toString());
         }
         link.close();
+        local.close();
     }
 
     /** How a takeover reaches the replaced node, and how this node lets a replaced holder go. */
@@ -274,6 +312,10 @@ public final class RedisRelay implements Relay {
 
         @Override
         public void unknown(RemoteRoutes.Outbound message) {
+            if (mailbox != null) {
+                mailbox.hold(message);
+                return;
+            }
             message.sender().sendError(
                     SignalError.peerUnavailable(message.recipient().value(), NOBODY));
         }

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The meters of one node in a Prometheus registry. Every meter is bound here, once, for every value
@@ -158,6 +159,16 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
                 .description("1 while Redis answers and this node's channel is subscribed, else 0")
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /** Binds the mailbox's gauges; called once, when the mailbox is on. */
+    public void watchMailbox(LongSupplier bytes, IntSupplier messages) {
+        Gauge.builder("rendezvous.mailbox.held.bytes", bytes, LongSupplier::getAsLong)
+                .description("Bytes the mailbox keeps for held messages on this node, bookkeeping included")
+                .baseUnit("bytes").strongReference(true).register(registry);
+        Gauge.builder("rendezvous.mailbox.held.messages", messages, IntSupplier::getAsInt)
+                .description("Messages held on this node for IDs that have not connected yet")
+                .strongReference(true).register(registry);
     }
 
     /** Every text message received so far, whatever became of it. */

@@ -42,6 +42,22 @@ public final class ServerFrames {
         }
     }
 
+    /**
+     * {@code {"type":"held","to":…,"peer":…}}: the mailbox holds {@code recipient}'s message from
+     * {@code sender} until {@code peer} connects. A type the seed client ignores.
+     */
+    public void writeHeld(PeerId sender, PeerId peer, OutputStream out) {
+        try (JsonGenerator gen = json.createGenerator(out)) {
+            gen.writeStartObject();
+            gen.writeStringField("type", "held");
+            gen.writeStringField("to", sender.value());
+            gen.writeStringField("peer", peer.value());
+            gen.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public byte[] error(PeerId recipient, SignalError error) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         writeError(recipient, error, out);

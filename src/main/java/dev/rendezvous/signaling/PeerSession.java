@@ -19,6 +19,12 @@ public interface PeerSession {
     /** Queues an error frame addressed to this socket. */
     DeliveryResult sendError(SignalError error);
 
+    /**
+     * Tells this socket that its message for {@code recipient} is held until that ID connects (the
+     * mailbox); {@link DeliveryResult#CLOSED} when this socket is closing.
+     */
+    DeliveryResult sendHeld(PeerId recipient);
+
     /** Closes the socket with the given reason; later deliveries return {@link DeliveryResult#CLOSED}. */
     void close(CloseReason reason);
 }

@@ -20,6 +20,18 @@ public interface Relay extends AutoCloseable {
      */
     Forwarded forward(PeerSession sender, PeerId recipient, Payload payload);
 
+    /**
+     * {@code session}'s socket takes messages now (its upgrade is done): what the mailbox held for
+     * its ID is written first. Called on the socket's event loop, in the task that marked it open.
+     */
+    default void opened(PeerSession session) {
+    }
+
+    /** The mailbox of this node, or null when it is off ({@code --mailbox-ttl 0s}). */
+    default Mailbox mailbox() {
+        return null;
+    }
+
     /** Number of sessions bound on this node. */
     int localSessionCount();
 

@@ -23,10 +23,12 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,17 +176,32 @@ final class WebSocketSession implements PeerSession, Runnable {
     public DeliveryResult sendError(SignalError error) {
         DeliveryResult admission = admit();
         if (admission == DeliveryResult.QUEUED) {
-            ByteBuf content = channel.alloc().buffer(160);
-            try (ByteBufOutputStream out = new ByteBufOutputStream(content)) {
-                frames.writeError(id, error, out);
-            } catch (Exception e) {
-                content.release();
-                throw new IllegalStateException("cannot encode error frame", e);
-            }
-            metrics.errorSent(error.code(), content.readableBytes());
-            channel.writeAndFlush(new TextWebSocketFrame(content), channel.voidPromise());
+            metrics.errorSent(error.code(), writeServerFrame(160, out -> frames.writeError(id, error, out)));
         }
         return admission;
+    }
+
+    @Override
+    public DeliveryResult sendHeld(PeerId recipient) {
+        DeliveryResult admission = admit();
+        if (admission == DeliveryResult.QUEUED) {
+            writeServerFrame(64 + recipient.value().length(), out -> frames.writeHeld(id, recipient, out));
+        }
+        return admission;
+    }
+
+    /** Writes a frame the server makes itself; returns its size. */
+    private int writeServerFrame(int sizeHint, Consumer<OutputStream> encoder) {
+        ByteBuf content = channel.alloc().buffer(sizeHint);
+        try (ByteBufOutputStream out = new ByteBufOutputStream(content)) {
+            encoder.accept(out);
+        } catch (Exception e) {
+            content.release();
+            throw new IllegalStateException("cannot encode a server frame", e);
+        }
+        int bytes = content.readableBytes();
+        channel.writeAndFlush(new TextWebSocketFrame(content), channel.voidPromise());
+        return bytes;
     }
 
     /**

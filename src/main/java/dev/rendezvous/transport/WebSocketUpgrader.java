@@ -297,6 +297,9 @@ final class WebSocketUpgrader {
                     outcome.result() == ClaimResult.REPLACED ? ", replacing its older socket" : "");
             metrics.upgraded(outcome.result() == ClaimResult.REPLACED ? UpgradeResult.REPLACING
                     : UpgradeResult.ACCEPTED);
+            // After the 101 and the frame encoder, in the task that marked the socket open: held
+            // messages go out first, and anything delivered from other threads queues behind them.
+            relay.opened(session);
         } else if (outcome.result() == ClaimResult.TAKEN) {
             log.debug("peer={} refused: id taken", session.id());
             metrics.upgraded(UpgradeResult.ID_TAKEN);

@@ -14,10 +14,25 @@ public final class FakePeerSession implements PeerSession {
     private final List<String> deliveries = new CopyOnWriteArrayList<>();
     private final List<SignalError> errors = new CopyOnWriteArrayList<>();
     private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
+    private final List<PeerId> helds = new CopyOnWriteArrayList<>();
     private volatile DeliveryResult answer = DeliveryResult.QUEUED;
+
+    private final Claim claim;
 
     public FakePeerSession(String id) {
         this.id = new PeerId(id);
+        this.claim = Claim.plain(this.id);
+    }
+
+    /** A session that presented {@code claim} (a session key, a grant). */
+    public FakePeerSession(Claim claim) {
+        this.id = claim.id();
+        this.claim = claim;
+    }
+
+    @Override
+    public Claim claim() {
+        return claim;
     }
 
     /** Makes every later delivery answer {@code result} (and record nothing unless QUEUED). */
@@ -46,8 +61,22 @@ public final class FakePeerSession implements PeerSession {
     }
 
     @Override
+    public DeliveryResult sendHeld(PeerId recipient) {
+        if (!closes.isEmpty()) {
+            return DeliveryResult.CLOSED;
+        }
+        helds.add(recipient);
+        return DeliveryResult.QUEUED;
+    }
+
+    @Override
     public void close(CloseReason reason) {
         closes.add(reason);
+    }
+
+    /** The recipients of this sender's messages that were held, one per held notice. */
+    public List<PeerId> helds() {
+        return helds;
     }
 
     public List<String> deliveries() {

@@ -39,6 +39,11 @@ public final class FakeSession implements PeerSession {
     }
 
     @Override
+    public DeliveryResult sendHeld(PeerId recipient) {
+        return closed.isDone() ? DeliveryResult.CLOSED : DeliveryResult.QUEUED;
+    }
+
+    @Override
     public DeliveryResult sendError(SignalError error) {
         if (closed.isDone()) {
             return DeliveryResult.CLOSED;

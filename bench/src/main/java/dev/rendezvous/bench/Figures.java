@@ -30,6 +30,7 @@ final class Figures {
     static final Figure HEAP_SLOPE = new Figure("heap B/socket (slope)", r -> number(r, "heapBytesPerSocketSlope"), false);
     static final Figure RSS_AT_1M = new Figure("RSS GiB at 1M (extrapolated)", r -> number(r, "rssGiBAt1M"), false);
     static final Figure HEAP_AT_1M = new Figure("heap GiB at 1M (extrapolated)", r -> number(r, "heapGiBAt1M"), false);
+    static final Figure HEAP_PER_HELD = new Figure("live heap B/held msg", r -> number(r, "heapBytesPerHeld"), false);
     static final Figure SOCKETS = new Figure("sockets held", r -> number(r, "sockets"), true);
     static final Figure RSS_AT_10K = new Figure("RSS growth B/socket at 10k", r -> atCheckpoint(r, 10_000,
             "rssBytesPerSocket"), false);
@@ -47,7 +48,7 @@ final class Figures {
             r -> difference(r, "serverRssAfterKiB", "serverRssBeforeKiB", 1024), false);
 
     static final List<Figure> MESSAGING = List.of(THROUGHPUT, P50, P90, P99, P999, MAX, SERVER_CPU_PER_UNIT,
-            SERVER_CORE, SERVER_KERNEL, GENERATOR_CORE, SEND_LAG_P99);
+            SERVER_CORE, SERVER_KERNEL, GENERATOR_CORE, SEND_LAG_P99, HEAP_PER_HELD);
     static final List<Figure> IDLE = List.of(SOCKETS, RSS_AT_10K, HEAP_AT_10K, RSS_PER_SOCKET, HEAP_PER_SOCKET,
             RSS_SLOPE, HEAP_SLOPE, RSS_AT_1M, HEAP_AT_1M);
     static final List<Figure> COLD = List.of(SOCKETS, ACCEPT_SECONDS, SOCKETS_PER_SEC, SERVER_CORE,

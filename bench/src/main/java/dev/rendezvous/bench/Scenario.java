@@ -15,8 +15,9 @@ interface Scenario {
             case "flood" -> new FloodScenario();
             case "connect" -> new ConnectScenario();
             case "coldstart" -> new ColdStartScenario();
+            case "held" -> new HeldScenario();
             default -> throw new IllegalArgumentException("unknown scenario " + name
-                    + " (idle|pingpong|rate|flood|connect|coldstart)");
+                    + " (idle|pingpong|rate|flood|connect|coldstart|held)");
         };
     }
 }

@@ -139,6 +139,11 @@ public class HotPathBenchmark {
         }
 
         @Override
+        public DeliveryResult sendHeld(PeerId recipient) {
+            return DeliveryResult.QUEUED;
+        }
+
+        @Override
         public void close(CloseReason reason) {
         }
     }
