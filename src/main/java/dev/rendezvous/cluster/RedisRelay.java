@@ -11,7 +11,6 @@ import dev.rendezvous.signaling.PeerSession;
 import dev.rendezvous.signaling.Relay;
 import dev.rendezvous.signaling.SignalError;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,8 +34,7 @@ public final class RedisRelay implements Relay {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRelay.class);
 
-    /** The detail of {@code peer-unavailable} when nobody holds the ID, as on a single node. */
-    private static final String NOBODY = "nobody is connected as that id";
+    private static final String NOBODY = ClusterInbound.NOBODY;
 
     private final LocalRelay local;
     private final ClusterSettings settings;
@@ -50,6 +48,7 @@ public final class RedisRelay implements Relay {
     private final ClusterClaims claims;
     private final ClusterEvents events;
     private final NodeCensus census;
+    private final ClusterInbound inbound;
     /** Null when the mailbox is off. */
     private final ClusterMailbox mailbox;
     private volatile boolean closed;
@@ -71,6 +70,7 @@ public final class RedisRelay implements Relay {
         this.takeovers = new Takeovers(self, new TakeoverSide(), settings.commandTimeout(),
                 settings.leaseTtl().plus(settings.commandTimeout()), System::nanoTime);
         this.claims = new ClusterClaims(local, self, directory, takeovers, mailbox);
+        this.inbound = new ClusterInbound(self, local, bus, routes, takeovers, mailbox, events);
         this.keeper = new LeaseKeeper(claims.leases(), directory, settings.renewInterval(), self, () -> {
             link.resubscribeIfLost();
             takeovers.purge();
@@ -89,7 +89,7 @@ public final class RedisRelay implements Relay {
             CommandLatencyRecorder latency) {
         RedisRelay relay = new RedisRelay(local, settings, events, latency);
         try {
-            relay.link.listen(ClusterKeys.nodeChannel(relay.self), (channel, frame) -> relay.onBusFrame(frame));
+            relay.link.listen(ClusterKeys.nodeChannel(relay.self), (channel, frame) -> relay.inbound.onBusFrame(frame));
         } catch (RuntimeException e) {
             relay.link.close();
             throw e;
@@ -189,67 +189,6 @@ public final class RedisRelay implements Relay {
 
     int leaseCount() {
         return claims.leases().size();
-    }
-
-    /** Called on a Lettuce I/O thread for each frame on this node's channel, in arrival order. */
-    private void onBusFrame(byte[] frame) {
-        events.received();
-        try {
-            BusFrame.decode(frame, this::onEnvelope);
-        } catch (IllegalArgumentException e) {
-            log.warn("dropped a malformed cluster frame ({} bytes): {}", frame.length, e.getMessage());
-        }
-    }
-
-    private void onEnvelope(ClusterEnvelope envelope) {
-        switch (envelope.kind()) {
-            case MESSAGE -> deliverFromCluster(envelope);
-            case MISS -> missReported(envelope);
-            case TAKEOVER -> takeovers.takeoverReported(envelope);
-            case TAKEOVER_DONE -> takeovers.takeoverDone(envelope);
-            case NOTICE -> noticeReported(envelope);
-        }
-    }
-
-    private void deliverFromCluster(ClusterEnvelope envelope) {
-        events.messageReceived();
-        PeerSession recipient = local.find(envelope.recipient());
-        NodeId moved = recipient == null ? takeovers.movedTo(envelope.recipient()) : null;
-        if (moved != null && !moved.equals(self)) {
-            // Sent along a route cached before the takeover: on to the newcomer's node, origin kept
-            // so that a miss there still reaches the sender.
-            bus.send(moved, new RemoteRoutes.Outbound(null, envelope.recipient(), ClusterEnvelope.message(
-                    envelope.origin(), envelope.recipient(), envelope.sender(), envelope.payload())));
-            return;
-        }
-        DeliveryResult result = recipient == null ? null : recipient.deliver(envelope.payload());
-        if (result == DeliveryResult.CONNECTING && mailbox != null && mailbox.holdArrived(envelope)) {
-            return;
-        }
-        if (result != DeliveryResult.QUEUED) {
-            String detail = result == null ? NOBODY : LocalRelay.undeliverable(result);
-            byte[] miss = ClusterEnvelope.miss(self, envelope.recipient(), envelope.sender(), detail);
-            bus.send(envelope.origin(), new RemoteRoutes.Outbound(null, envelope.recipient(), miss));
-        }
-    }
-
-    private void noticeReported(ClusterEnvelope envelope) {
-        PeerSession sender = local.find(envelope.sender());
-        SignalError error = envelope.noticeError();
-        if (sender != null && error != null) {
-            sender.sendError(error);
-        }
-    }
-
-    private void missReported(ClusterEnvelope envelope) {
-        events.missReceived();
-        routes.invalidate(envelope.recipient(), envelope.origin());
-        PeerSession sender = local.find(envelope.sender());
-        if (sender != null) {
-            String detail = new String(envelope.payload().toByteArray(), StandardCharsets.UTF_8);
-            String peer = envelope.recipient().value();
-            sender.sendError(SignalError.peerUnavailable(peer, detail.isEmpty() ? NOBODY : detail));
-        }
     }
 
     /**

@@ -15,19 +15,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,24 +33,14 @@ import org.slf4j.LoggerFactory;
  * writes. At the bound the socket is closed as too slow (1013) instead of dropping a message:
  * a signaling peer that silently loses one ICE candidate fails its call in ways nobody can debug.
  */
-final class WebSocketSession implements PeerSession, Runnable {
+final class WebSocketSession extends ClosingHandshake implements PeerSession, Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
-
-    /** How long a closing socket may take to drain its close frame before the TCP connection is cut. */
-    static final long FORCE_CLOSE_AFTER_MILLIS = 3_000;
-
-    private static final AtomicIntegerFieldUpdater<WebSocketSession> CLOSING =
-            AtomicIntegerFieldUpdater.newUpdater(WebSocketSession.class, "closing");
 
     private final PeerId id;
     /** Null for a plain claim (no session key, no grant): most sockets, which then pay no object for it. */
     private final Claim claim;
-    private final Channel channel;
     private final ServerFrames frames;
-    private final Metrics metrics;
-    private volatile int closing;
-    private volatile boolean open;
     /** Touched only on the channel's event loop. */
     private boolean flushPending;
     private volatile long lastInboundNanos;
@@ -76,11 +60,10 @@ final class WebSocketSession implements PeerSession, Runnable {
 
     WebSocketSession(Claim claim, Channel channel, ServerFrames frames, Metrics metrics, long nowNanos,
             ClientAddress forwardedClient) {
+        super(channel, metrics);
         this.id = claim.id();
         this.claim = claim.hasKey() || claim.vouched() || claim.peers() != null ? claim : null;
-        this.channel = channel;
         this.frames = frames;
-        this.metrics = metrics;
         this.lastInboundNanos = nowNanos;
         this.lastPingNanos = nowNanos;
         this.forwardedClient = forwardedClient;
@@ -218,10 +201,10 @@ final class WebSocketSession implements PeerSession, Runnable {
     }
 
     private DeliveryResult admit() {
-        if (closing != 0 || !channel.isActive()) {
+        if (isClosing() || !channel.isActive()) {
             return DeliveryResult.CLOSED;
         }
-        if (!open) {
+        if (!isOpen()) {
             return DeliveryResult.CONNECTING;
         }
         if (!channel.isWritable()) {
@@ -232,94 +215,22 @@ final class WebSocketSession implements PeerSession, Runnable {
         return DeliveryResult.QUEUED;
     }
 
-    /**
-     * Starts the closing handshake: sends the close frame and waits for the peer's reply (see
-     * {@link #closeByPeer}) before hanging up, as RFC 6455 asks, but never longer than
-     * {@link #FORCE_CLOSE_AFTER_MILLIS}. A peer too slow to read its queue is cut at that deadline.
-     */
-    @Override
-    public void close(CloseReason reason) {
-        if (!startClosing()) {
-            return;
-        }
-        if (!open) {
-            // Still plain HTTP: there is no WebSocket to send a close frame on.
-            channel.close();
-            return;
-        }
-        log.debug("peer={} closing code={} reason={}", id, reason.code(), reason.reason());
-        metrics.closed(reason);
-        channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()), channel.voidPromise());
-        channel.eventLoop().schedule(() -> channel.close(), FORCE_CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * Closes after the frame decoder gave up on the input. The decoder now discards every byte, so
-     * the peer's close reply can never be read: send the close frame, then FIN, and keep reading
-     * (discarding) until the peer hangs up or the deadline. Hanging up at once, with the rest of an
-     * oversized frame unread, would make the kernel send a reset that destroys the close frame.
-     */
-    void closeAfterViolation(CloseReason reason) {
-        if (!startClosing()) {
-            return;
-        }
-        log.debug("peer={} closing after a protocol violation code={}", id, reason.code());
-        metrics.closed(reason);
-        channel.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason())).addListener(written -> {
-            if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput();
-            }
-        });
-        channel.eventLoop().schedule(() -> channel.close(), FORCE_CLOSE_AFTER_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    /** The peer sent a close frame: echo it and hang up, or hang up if we had asked first. */
-    void closeByPeer(CloseWebSocketFrame frame) {
-        if (startClosing()) {
-            metrics.closedByClient(frame.statusCode());
-            channel.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            channel.close();
-        }
-    }
-
-    /**
-     * Called on the channel's event loop in the task that writes the 101 and installs the frame
-     * pipeline, just before the 101: writes from other loops queue behind that task, so they are
-     * encoded as WebSocket frames after the 101. Before it, the ID may already be bound (the claim
-     * comes first, and a cluster claim waits for Redis) but deliveries are refused.
-     */
-    void markOpen() {
-        open = true;
-    }
-
     /** This socket's ID is bound in {@code relay}; closing releases it there. */
     void boundIn(Relay relay) {
         this.boundIn = relay;
     }
 
     /**
-     * Marks the session closing and frees its ID at once rather than when the TCP connection ends:
-     * a closing socket takes no more messages, and a client reconnecting after a refresh or a
-     * network change must not find its own ID taken while the old close handshake runs out.
+     * Frees the ID at once rather than when the TCP connection ends: a closing socket takes no
+     * more messages, and a client reconnecting after a refresh or a network change must not find
+     * its own ID taken while the old close handshake runs out.
      */
-    private boolean startClosing() {
-        if (!CLOSING.compareAndSet(this, 0, 1)) {
-            return false;
-        }
+    @Override
+    void closingStarted() {
         Relay relay = boundIn;
         if (relay != null) {
             relay.release(this);
         }
-        return true;
-    }
-
-    boolean isClosing() {
-        return closing != 0;
-    }
-
-    ChannelFuture closeFuture() {
-        return channel.closeFuture();
     }
 
     void markInbound(long nowNanos) {
@@ -336,7 +247,7 @@ final class WebSocketSession implements PeerSession, Runnable {
      * client's pong echoes it (RFC 6455 5.5.3): the round trip is measured without a field per socket.
      */
     boolean pingIfDue(long nowNanos, long intervalNanos) {
-        if (nowNanos - lastPingNanos < intervalNanos || closing != 0) {
+        if (nowNanos - lastPingNanos < intervalNanos || isClosing()) {
             return false;
         }
         lastPingNanos = nowNanos;

@@ -22,10 +22,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -113,14 +110,14 @@ final class WebSocketUpgrader {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, key.problem());
             return;
         }
-        String malformed = upgradeProblem(request);
+        String malformed = UpgradeRequests.upgradeProblem(request);
         if (malformed != null) {
             log.debug("refused upgrade from {}: {}", ctx.channel().remoteAddress(), malformed);
             metrics.upgraded(UpgradeResult.INVALID);
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, malformed);
             return;
         }
-        WebSocketServerHandshaker handshaker = handshakerFor(request);
+        WebSocketServerHandshaker handshaker = UpgradeRequests.handshakerFor(request, decoderConfig);
         if (handshaker == null) {
             metrics.upgraded(UpgradeResult.INVALID);
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -192,40 +189,6 @@ final class WebSocketUpgrader {
                 : new Outcome(session, ClaimResult.UNAVAILABLE, null, failure));
     }
 
-    /** Netty's handshaker for the request's protocol version; null when it names none or one Netty lacks. */
-    private WebSocketServerHandshaker handshakerFor(FullHttpRequest request) {
-        // Without a version Netty would assume the 2010 draft (hixie-76), which no browser speaks.
-        if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_VERSION)) {
-            return null;
-        }
-        String location = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost")
-                + HttpRequestHandler.WEBSOCKET_PATH;
-        return new WebSocketServerHandshakerFactory(location, null, decoderConfig).newHandshaker(request);
-    }
-
-    /**
-     * Why the request is not an upgrade Netty's handshaker would accept (RFC 6455 4.2.1), or null.
-     * Checked before the ID is claimed: the handshaker only finds out after, when a failure would
-     * leave the ID bound to a connection that never becomes a WebSocket.
-     */
-    private static String upgradeProblem(FullHttpRequest request) {
-        if (request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0) {
-            return "a WebSocket upgrade needs HTTP/1.1";
-        }
-        HttpHeaders headers = request.headers();
-        // Upgrade must be exactly "websocket" (Netty's handshaker does not split it); Connection is
-        // a token list ("keep-alive, Upgrade" from Firefox).
-        if (!headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
-                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
-            return "expected a WebSocket upgrade";
-        }
-        String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
-        if (key == null || key.isBlank()) {
-            return "missing Sec-WebSocket-Key";
-        }
-        return null;
-    }
-
     /**
      * What follows Netty's frame decoder on an upgraded socket. Like the decoder, the UTF-8
      * validator does not close by itself: the frame handler closes after any violation, the same
@@ -277,7 +240,7 @@ final class WebSocketUpgrader {
             if (outcome.claimed()) {
                 relay.release(session);
             }
-            // upgradeProblem checks everything Netty's handshaker checks, so this is a server bug.
+            // UpgradeRequests.upgradeProblem checks everything Netty's handshaker checks, so this is a server bug.
             log.error("peer={} upgrade failed, closing", session.id(), e);
             metrics.upgraded(UpgradeResult.FAILED);
             channel.close();
