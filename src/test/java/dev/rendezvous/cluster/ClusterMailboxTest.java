@@ -7,14 +7,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.rendezvous.config.MailboxConfig;
 import dev.rendezvous.support.Await;
+import dev.rendezvous.support.NumberedFlood;
 import dev.rendezvous.support.RedisServer;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,23 +80,15 @@ class ClusterMailboxTest {
     @Test
     void heldAndLiveMessagesAcrossNodesArriveInTheOrderTheyWereSent() throws Exception {
         try (TestClient caller = connect(a, "caller-2")) {
-            AtomicInteger sent = new AtomicInteger();
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread flood = new Thread(() -> {
-                while (!stop.get()) {
-                    caller.send("{\"to\":\"callee-2\",\"n\":" + sent.incrementAndGet() + "}");
-                }
-            });
-            flood.start();
+            NumberedFlood flood = NumberedFlood.start(caller, "callee-2");
             TestClient callee;
             try {
-                Await.until(() -> sent.get() > 100, "messages held in Redis");
+                Await.until(() -> flood.sent() > 100, "messages held in Redis");
                 callee = TestClient.connect(b.port(), "callee-2");
-                int atConnect = sent.get();
-                Await.until(() -> sent.get() > atConnect + 300, "messages sent after the callee connected");
+                int atConnect = flood.sent();
+                Await.until(() -> flood.sent() > atConnect + 300, "messages sent after the callee connected");
             } finally {
-                stop.set(true);
-                flood.join();
+                flood.close();
             }
             try (callee) {
                 caller.send("{\"to\":\"callee-2\",\"last\":true}");
@@ -107,7 +98,7 @@ class ClusterMailboxTest {
                     received.add(Integer.parseInt(field(message, "n")));
                 }
                 List<Integer> expected = new ArrayList<>();
-                for (int n = 1; n <= sent.get(); n++) {
+                for (int n = 1; n <= flood.sent(); n++) {
                     expected.add(n);
                 }
                 assertThat(received).isEqualTo(expected);

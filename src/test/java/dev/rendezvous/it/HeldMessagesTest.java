@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rendezvous.config.MailboxConfig;
 import dev.rendezvous.support.Await;
 import dev.rendezvous.support.NodeUnderTest;
+import dev.rendezvous.support.NumberedFlood;
 import dev.rendezvous.support.TestClient;
 import dev.rendezvous.support.TestServer;
 import java.time.Duration;
@@ -12,8 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -55,23 +54,15 @@ class HeldMessagesTest {
     @Test
     void heldAndLiveMessagesArriveInTheOrderTheyWereSent() throws Exception {
         try (TestClient caller = connect("caller")) {
-            AtomicInteger sent = new AtomicInteger();
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread flood = new Thread(() -> {
-                while (!stop.get()) {
-                    caller.send("{\"to\":\"callee\",\"n\":" + sent.incrementAndGet() + "}");
-                }
-            });
-            flood.start();
+            NumberedFlood flood = NumberedFlood.start(caller, "callee");
             TestClient callee;
             try {
-                Await.until(() -> sent.get() > 100, "some messages are held");
+                Await.until(() -> flood.sent() > 100, "some messages are held");
                 callee = connect("callee");
-                int atConnect = sent.get();
-                Await.until(() -> sent.get() > atConnect + 500, "messages are sent after the callee connected");
+                int atConnect = flood.sent();
+                Await.until(() -> flood.sent() > atConnect + 500, "messages are sent after the callee connected");
             } finally {
-                stop.set(true);
-                flood.join();
+                flood.close();
             }
             try (callee) {
                 caller.send("{\"to\":\"callee\",\"last\":true}");
@@ -81,7 +72,7 @@ class HeldMessagesTest {
                     received.add(Integer.parseInt(Json.field(message, "n")));
                 }
                 List<Integer> expected = new ArrayList<>();
-                for (int n = 1; n <= sent.get(); n++) {
+                for (int n = 1; n <= flood.sent(); n++) {
                     expected.add(n);
                 }
                 assertThat(received).isEqualTo(expected);
@@ -108,23 +99,15 @@ class HeldMessagesTest {
         try (TestClient sender = connect("sender");
              TestClient old = TestClient.connect(TestClient.uri(server.port(), "refresher", "session=" + KEY))) {
             assertThat(old.echoOrClose("refresher")).isNull();
-            AtomicInteger sent = new AtomicInteger();
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread flood = new Thread(() -> {
-                while (!stop.get()) {
-                    sender.send("{\"to\":\"refresher\",\"n\":" + sent.incrementAndGet() + "}");
-                }
-            });
-            flood.start();
+            NumberedFlood flood = NumberedFlood.start(sender, "refresher");
             TestClient newcomer;
             try {
-                Await.until(() -> sent.get() > 200, "messages reach the old socket");
+                Await.until(() -> flood.sent() > 200, "messages reach the old socket");
                 newcomer = TestClient.connect(TestClient.uri(server.port(), "refresher", "session=" + KEY));
-                int atConnect = sent.get();
-                Await.until(() -> sent.get() > atConnect + 200, "messages are sent after the takeover");
+                int atConnect = flood.sent();
+                Await.until(() -> flood.sent() > atConnect + 200, "messages are sent after the takeover");
             } finally {
-                stop.set(true);
-                flood.join();
+                flood.close();
             }
             try (newcomer) {
                 assertThat(old.awaitClose()).isEqualTo(new TestClient.Close(4410, "replaced"));
@@ -147,7 +130,7 @@ class HeldMessagesTest {
                 // sender wrote while the ID changed hands was refused or dropped.
                 int first = toNewcomer.get(0);
                 List<Integer> contiguous = new ArrayList<>();
-                for (int n = first; n <= sent.get(); n++) {
+                for (int n = first; n <= flood.sent(); n++) {
                     contiguous.add(n);
                 }
                 assertThat(toNewcomer).isEqualTo(contiguous);

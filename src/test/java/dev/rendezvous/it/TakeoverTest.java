@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rendezvous.support.HttpProbe;
 import dev.rendezvous.support.NodeUnderTest;
+import dev.rendezvous.support.NumberedFlood;
 import dev.rendezvous.support.RawWebSocket;
 import dev.rendezvous.support.TestClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,25 +34,17 @@ class TakeoverTest {
         try (TestClient sender = TestClient.connect(server.port(), "sender");
              TestClient old = withKey("refresher", KEY)) {
             assertThat(old.echoOrClose("refresher")).isNull();
-            AtomicInteger sent = new AtomicInteger();
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread flood = new Thread(() -> {
-                while (!stop.get()) {
-                    sender.send("{\"to\":\"refresher\",\"n\":" + sent.incrementAndGet() + "}");
-                }
-            });
-            flood.start();
+            NumberedFlood flood = NumberedFlood.start(sender, "refresher");
             int sentBefore;
             TestClient newcomer;
             try {
                 newcomer = withKey("refresher", KEY);
-                sentBefore = sent.get();
-                while (sent.get() < sentBefore + 200) {
+                sentBefore = flood.sent();
+                while (flood.sent() < sentBefore + 200) {
                     Thread.onSpinWait();
                 }
             } finally {
-                stop.set(true);
-                flood.join();
+                flood.close();
             }
             try (newcomer) {
                 assertThat(old.awaitClose()).isEqualTo(new TestClient.Close(4410, "replaced"));
@@ -63,7 +54,7 @@ class TakeoverTest {
                 while (!(message = newcomer.receive()).contains("last")) {
                     received.add(Integer.parseInt(Json.fields(message).get("n")));
                 }
-                int last = sent.get();
+                int last = flood.sent();
                 // Everything sent once the newcomer held its 101 arrived, in order, nothing twice.
                 List<Integer> expected = new ArrayList<>();
                 for (int n = sentBefore + 1; n <= last; n++) {
