@@ -16,9 +16,6 @@ final class ClusterInbound {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterInbound.class);
 
-    /** The detail of {@code peer-unavailable} when nobody holds the ID, as on a single node. */
-    static final String NOBODY = "nobody is connected as that id";
-
     private final NodeId self;
     private final LocalRelay local;
     private final ClusterBus bus;
@@ -74,7 +71,7 @@ final class ClusterInbound {
             return;
         }
         if (result != DeliveryResult.QUEUED) {
-            String detail = result == null ? NOBODY : LocalRelay.undeliverable(result);
+            String detail = result == null ? SignalError.NOBODY : LocalRelay.undeliverable(result);
             byte[] miss = ClusterEnvelope.miss(self, envelope.recipient(), envelope.sender(), detail);
             bus.send(envelope.origin(), new RemoteRoutes.Outbound(null, envelope.recipient(), miss));
         }
@@ -95,7 +92,7 @@ final class ClusterInbound {
         if (sender != null) {
             String detail = new String(envelope.payload().toByteArray(), StandardCharsets.UTF_8);
             String peer = envelope.recipient().value();
-            sender.sendError(SignalError.peerUnavailable(peer, detail.isEmpty() ? NOBODY : detail));
+            sender.sendError(SignalError.peerUnavailable(peer, detail.isEmpty() ? SignalError.NOBODY : detail));
         }
     }
 }

@@ -122,7 +122,7 @@ final class ClusterMailbox {
         if (owner != null && !owner.equals(self)) {
             bus.send(owner, message);
         } else if (code == 0) {
-            sender.sendError(SignalError.peerUnavailable(peer, "nobody is connected as that id"));
+            sender.sendError(SignalError.nobodyConnected(peer));
         } else if (code == -1) {
             sender.sendError(SignalError.mailboxFull(peer, "the peer's mailbox is full"));
         } else {

@@ -34,7 +34,6 @@ public final class RedisRelay implements Relay {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRelay.class);
 
-    private static final String NOBODY = ClusterInbound.NOBODY;
 
     private final LocalRelay local;
     private final ClusterSettings settings;
@@ -256,7 +255,7 @@ public final class RedisRelay implements Relay {
                 return;
             }
             message.sender().sendError(
-                    SignalError.peerUnavailable(message.recipient().value(), NOBODY));
+                    SignalError.nobodyConnected(message.recipient().value()));
         }
 
         @Override
@@ -276,7 +275,7 @@ public final class RedisRelay implements Relay {
             routes.invalidate(message.recipient(), node);
             if (message.sender() != null) {
                 message.sender().sendError(
-                        SignalError.peerUnavailable(message.recipient().value(), NOBODY));
+                        SignalError.nobodyConnected(message.recipient().value()));
             }
         }
 

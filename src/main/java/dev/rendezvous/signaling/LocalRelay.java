@@ -57,7 +57,7 @@ public final class LocalRelay implements Relay {
             if (mailbox != null) {
                 return mailbox.offer(sender, recipient, payload, true);
             }
-            sender.sendError(SignalError.peerUnavailable(recipient.value(), "nobody is connected as that id"));
+            sender.sendError(SignalError.nobodyConnected(recipient.value()));
             return Forwarded.REFUSED;
         }
         DeliveryResult result = session.deliver(payload);

@@ -112,7 +112,7 @@ public final class Mailbox implements AutoCloseable {
         int charge = HeldLedger.chargeOf(payload.length());
         Held.Box box = ledger.box(recipient);
         if (closed) {
-            return SignalError.peerUnavailable(recipient.value(), "nobody is connected as that id");
+            return SignalError.nobodyConnected(recipient.value());
         }
         if (charge > limits.maxBytes()) {
             return SignalError.mailboxFull(recipient.value(), "message larger than a mailbox holds");

@@ -13,6 +13,13 @@ public record SignalError(ErrorCode code, String detail, String peer) {
         return new SignalError(code, detail, null);
     }
 
+    /** The detail of {@code peer-unavailable} when nobody holds the ID, on one node or in a cluster. */
+    public static final String NOBODY = "nobody is connected as that id";
+
+    public static SignalError nobodyConnected(String peer) {
+        return peerUnavailable(peer, NOBODY);
+    }
+
     public static SignalError peerUnavailable(String peer, String detail) {
         return new SignalError(ErrorCode.PEER_UNAVAILABLE, detail, peer);
     }

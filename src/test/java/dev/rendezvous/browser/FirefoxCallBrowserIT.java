@@ -2,10 +2,6 @@ package dev.rendezvous.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.config.TurnConfig;
-import dev.rendezvous.support.Coturn;
-import dev.rendezvous.support.TestServer;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +20,7 @@ class FirefoxCallBrowserIT {
 
     private static final String SECRET = "firefox-turn-secret";
 
-    private static Coturn coturn;
-    private static TestServer server;
+    private static TurnNode node;
 
     @RegisterExtension
     final Browsers browsers = new Browsers();
@@ -34,18 +29,13 @@ class FirefoxCallBrowserIT {
     static void start() throws Exception {
         Chromium.assumeInstalled();
         Firefox.assumeInstalled();
-        coturn = Coturn.start(SECRET);
-        server = TestServer.start(TestServer.config()
-                .turn(new TurnConfig(SECRET, List.of(URI.create(coturn.udpUri())), Duration.ofMinutes(10))).build());
+        node = TurnNode.start(SECRET, Duration.ofMinutes(10));
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (coturn != null) {
-            coturn.close();
+        if (node != null) {
+            node.close();
         }
     }
 
@@ -53,8 +43,8 @@ class FirefoxCallBrowserIT {
     @SuppressWarnings("unchecked")
     void chromiumCallsFirefoxWithAudioAndChatBothWays() throws Exception {
         try (Firefox firefox = Firefox.launch("firefox")) {
-            firefox.navigate(demoUrl("gecko-callee"));
-            BrowserPage chromium = browsers.open("chromium-caller", demoUrl("blink-caller"));
+            firefox.navigate(node.relayDemoUrl("gecko-callee"));
+            BrowserPage chromium = browsers.open("chromium-caller", node.relayDemoUrl("blink-caller"));
             chromium.awaitOnline();
             firefox.await("signaling open", f -> "open".equals(state(f, "signaling")));
             firefox.await("TURN credentials fetched", f -> !((List<?>) value(f, "window.__rendezvousDemo.iceServers()")).isEmpty());
@@ -90,9 +80,5 @@ class FirefoxCallBrowserIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String demoUrl(String id) {
-        return "http://127.0.0.1:" + server.port() + "/?loopback=1&relay=1&id=" + id;
     }
 }

@@ -2,10 +2,6 @@ package dev.rendezvous.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rendezvous.config.TurnConfig;
-import dev.rendezvous.support.Coturn;
-import dev.rendezvous.support.TestServer;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +19,7 @@ class TurnRelayBrowserIT {
 
     private static final String SECRET = "browser-turn-secret";
 
-    private static Coturn coturn;
-    private static TestServer server;
+    private static TurnNode node;
 
     @RegisterExtension
     final Browsers browsers = new Browsers();
@@ -32,26 +27,21 @@ class TurnRelayBrowserIT {
     @BeforeAll
     static void start() throws Exception {
         Chromium.assumeInstalled();
-        coturn = Coturn.start(SECRET);
-        server = TestServer.start(TestServer.config()
-                .turn(new TurnConfig(SECRET, List.of(URI.create(coturn.udpUri())), Duration.ofMinutes(1))).build());
+        node = TurnNode.start(SECRET, Duration.ofMinutes(1));
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (coturn != null) {
-            coturn.close();
+        if (node != null) {
+            node.close();
         }
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void aRelayOnlyCallConnectsThroughCoturnWithCredentialsFromIceServers() {
-        BrowserPage alice = browsers.open("relay-alice", demoUrl("relay-alice"));
-        BrowserPage bob = browsers.open("relay-bob", demoUrl("relay-bob"));
+        BrowserPage alice = browsers.open("relay-alice", node.relayDemoUrl("relay-alice"));
+        BrowserPage bob = browsers.open("relay-bob", node.relayDemoUrl("relay-bob"));
         alice.awaitOnline();
         bob.awaitOnline();
         for (BrowserPage page : List.of(alice, bob)) {
@@ -59,7 +49,7 @@ class TurnRelayBrowserIT {
                     "return window.__rendezvousDemo.iceServers()")).isEmpty());
             Map<String, Object> turn = ((List<Map<String, Object>>) page.script(
                     "return window.__rendezvousDemo.iceServers()")).get(0);
-            assertThat(turn.get("urls")).isEqualTo(List.of(coturn.udpUri()));
+            assertThat(turn.get("urls")).isEqualTo(List.of(node.turnUri()));
             assertThat((String) turn.get("username")).matches("[0-9]+:" + page.name());
         }
 
@@ -79,7 +69,7 @@ class TurnRelayBrowserIT {
     @Test
     @SuppressWarnings("unchecked")
     void theModuleFetchesFreshCredentialsBeforeTheyExpireAndUpdatesThePeerConnection() {
-        BrowserPage page = browsers.open("refresh", demoUrl("refresh-page"));
+        BrowserPage page = browsers.open("refresh", node.relayDemoUrl("refresh-page"));
         page.awaitOnline();
 
         Map<String, Object> result = (Map<String, Object>) page.script("""
@@ -107,9 +97,5 @@ class TurnRelayBrowserIT {
         assertThat(secondExpiry).as("a new credential, not the cached one").isGreaterThan(firstExpiry);
         assertThat(result.get("configured")).as("the peer connection got it").isEqualTo(usernames.get(1));
         assertThat(((Number) result.get("lifetime")).longValue()).isBetween(50_000L, 60_000L);
-    }
-
-    private static String demoUrl(String id) {
-        return "http://127.0.0.1:" + server.port() + "/?loopback=1&relay=1&id=" + id;
     }
 }
