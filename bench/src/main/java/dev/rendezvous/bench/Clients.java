@@ -92,6 +92,11 @@ final class Clients implements AutoCloseable {
         return group.next();
     }
 
+    /** Runs {@code task} on the clients' only event loop, where every socket's bookkeeping lives, and waits for it. */
+    <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
+        return loop().submit(task).get(60, TimeUnit.SECONDS);
+    }
+
     /** Starts connecting {@code id} to {@code server}; the listener hears when it opens or fails. */
     BenchSocket connect(URI server, String id, BenchSocket.Listener listener) {
         Loopback.require(server.getHost());

@@ -50,7 +50,7 @@ final class ColdStartScenario implements Scenario, BenchSocket.Listener {
             result.put("serverCpuBeforeSeconds", server.cpuNanos() / 1e9);
             result.put("serverRssBeforeKiB", server.rssKiB());
             cpu = new Cpu(s.serverPids(), s.busyPoll());
-            CountDownLatch done = onLoop(() -> {
+            CountDownLatch done = clients.onLoop(() -> {
                 opener = new Opener(clients, this, s.concurrency(), s.openRate());
                 for (int i = 0; i < s.sockets(); i++) {
                     opener.add(s.senderUrl(), "k-" + runId + "-" + i);
@@ -61,12 +61,12 @@ final class ColdStartScenario implements Scenario, BenchSocket.Listener {
             long budget = 60 + 2L * s.sockets() / Math.max(1, s.openRate() > 0 ? s.openRate() : 1000);
             boolean allSettled = done.await(budget, TimeUnit.SECONDS);
             if (!allSettled) {
-                onLoop(() -> {
+                clients.onLoop(() -> {
                     cpu.stop();
                     return null;
                 });
             }
-            int held = onLoop(open::size);
+            int held = clients.onLoop(open::size);
             double acceptSeconds = Math.max(cpu.wallNanos, 1) / 1e9;
             result.put("sockets", held);
             result.put("openRate", s.openRate());
@@ -86,7 +86,7 @@ final class ColdStartScenario implements Scenario, BenchSocket.Listener {
             if (problems.isEmpty()) {
                 checkBound(problems);
             }
-            problems.addAll(onLoop(() -> new ArrayList<>(failures)).stream().limit(1).toList());
+            problems.addAll(clients.onLoop(() -> new ArrayList<>(failures)).stream().limit(1).toList());
             result.put("ok", problems.isEmpty());
             if (!problems.isEmpty()) {
                 result.put("failure", String.join("; ", problems) + (failures.size() > 1
@@ -94,7 +94,7 @@ final class ColdStartScenario implements Scenario, BenchSocket.Listener {
             }
             return result;
         } finally {
-            onLoop(() -> {
+            clients.onLoop(() -> {
                 closing = true;
                 open.forEach(socket -> socket.channel().close());
                 return null;
@@ -105,7 +105,7 @@ final class ColdStartScenario implements Scenario, BenchSocket.Listener {
 
     /** Every socket sends one message to itself; each must come back. */
     private void checkBound(List<String> problems) throws Exception {
-        CountDownLatch back = onLoop(() -> {
+        CountDownLatch back = clients.onLoop(() -> {
             allAnswered = new CountDownLatch(1);
             for (BenchSocket socket : open) {
                 ByteBuf out = socket.channel().alloc().buffer(settings.size() + 64);
@@ -115,7 +115,7 @@ final class ColdStartScenario implements Scenario, BenchSocket.Listener {
             return allAnswered;
         });
         if (!back.await(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            problems.add(onLoop(() -> open.size() - answered) + " sockets got no answer to a message to themselves");
+            problems.add(clients.onLoop(() -> open.size() - answered) + " sockets got no answer to a message to themselves");
         }
     }
 
@@ -157,9 +157,5 @@ final class ColdStartScenario implements Scenario, BenchSocket.Listener {
             failures.add(socket.id + ": " + (failure != null ? failure : "closed code=" + closeCode));
             settledOne();
         }
-    }
-
-    private <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
-        return loop.submit(task).get(60, TimeUnit.SECONDS);
     }
 }

@@ -1,14 +1,12 @@
 package dev.rendezvous.bench;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * New sockets back to back, {@code concurrency} at a time: TCP connect, WebSocket upgrade (and
@@ -22,7 +20,6 @@ final class ConnectScenario implements Scenario, BenchSocket.Listener {
 
     private Settings settings;
     private Clients clients;
-    private EventLoop loop;
     private String runId;
     private final Latencies latency = new Latencies();
     private long next;
@@ -37,11 +34,10 @@ final class ConnectScenario implements Scenario, BenchSocket.Listener {
     public Map<String, Object> run(Settings s) throws Exception {
         settings = s;
         clients = new Clients(s.protocol(), Loopback.sources(s.sourceAddresses()), s.busyPoll(), s.tlsTrust());
-        loop = clients.loop();
         runId = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         try {
             Cpu cpu = new Cpu(s.serverPids(), s.busyPoll());
-            onLoop(() -> {
+            clients.onLoop(() -> {
                 running = true;
                 for (int i = 0; i < s.concurrency(); i++) {
                     startOne();
@@ -49,7 +45,7 @@ final class ConnectScenario implements Scenario, BenchSocket.Listener {
                 return null;
             });
             Thread.sleep(s.warmupMillis());
-            onLoop(() -> {
+            clients.onLoop(() -> {
                 latency.reset();
                 completedInWindow = 0;
                 measuring = true;
@@ -57,14 +53,14 @@ final class ConnectScenario implements Scenario, BenchSocket.Listener {
                 return null;
             });
             Thread.sleep(s.durationMillis());
-            long handshakes = onLoop(() -> {
+            long handshakes = clients.onLoop(() -> {
                 cpu.stop();
                 measuring = false;
                 running = false;
                 return completedInWindow;
             });
             long deadline = System.currentTimeMillis() + SETTLE_TIMEOUT_MILLIS;
-            while (onLoop(() -> inFlight) > 0 && System.currentTimeMillis() < deadline) {
+            while (clients.onLoop(() -> inFlight) > 0 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
             }
             Map<String, Object> result = new LinkedHashMap<>();
@@ -73,7 +69,7 @@ final class ConnectScenario implements Scenario, BenchSocket.Listener {
             result.put("handshakesPerSec", handshakes / (cpu.wallNanos / 1e9));
             result.put("latencyUs", latency.micros());
             cpu.putInto(result, handshakes, "Handshake");
-            return onLoop(() -> {
+            return clients.onLoop(() -> {
                 result.put("completed", completed);
                 result.put("failures", failures.size());
                 List<String> problems = new ArrayList<>();
@@ -135,9 +131,5 @@ final class ConnectScenario implements Scenario, BenchSocket.Listener {
         if (running) {
             startOne();
         }
-    }
-
-    private <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
-        return loop.submit(task).get(60, TimeUnit.SECONDS);
     }
 }

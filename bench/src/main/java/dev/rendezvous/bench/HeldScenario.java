@@ -47,19 +47,19 @@ final class HeldScenario implements Scenario, BenchSocket.Listener {
         Cpu cpu = new Cpu(s.serverPids(), s.busyPoll());
         Map<String, Object> result = new LinkedHashMap<>();
         try {
-            CountDownLatch opened = onLoop(() -> {
+            CountDownLatch opened = clients.onLoop(() -> {
                 opener = new Opener(clients, this, 64, 0);
                 for (int i = 0; i < s.pairs(); i++) {
                     opener.add(s.senderUrl(), "hs-" + runId + "-" + i);
                 }
                 return opener.start();
             });
-            if (!opened.await(30, TimeUnit.SECONDS) || onLoop(senders::size) != s.pairs()) {
-                throw new IllegalStateException("senders did not open: " + onLoop(() -> failures));
+            if (!opened.await(30, TimeUnit.SECONDS) || clients.onLoop(senders::size) != s.pairs()) {
+                throw new IllegalStateException("senders did not open: " + clients.onLoop(() -> failures));
             }
             long heapBefore = server.liveHeapKiB();
             cpu.start();
-            onLoop(() -> {
+            clients.onLoop(() -> {
                 senders.forEach(this::pump);
                 return null;
             });
@@ -68,7 +68,7 @@ final class HeldScenario implements Scenario, BenchSocket.Listener {
             boolean done = allHeld.await(budget, TimeUnit.SECONDS);
             cpu.stop();
             long heapAfter = server.liveHeapKiB();
-            int heldNow = onLoop(() -> held);
+            int heldNow = clients.onLoop(() -> held);
             result.put("heldMessages", heldNow);
             result.put("size", s.size());
             cpu.putInto(result, heldNow, "Msg");
@@ -76,7 +76,7 @@ final class HeldScenario implements Scenario, BenchSocket.Listener {
             if (heapBefore >= 0 && heldNow > 0) {
                 result.put("heapBytesPerHeld", (heapAfter - heapBefore) * 1024.0 / heldNow);
             }
-            List<String> problems = onLoop(() -> new ArrayList<>(failures));
+            List<String> problems = clients.onLoop(() -> new ArrayList<>(failures));
             if (!done) {
                 result.put("failure", "held " + heldNow + " of " + total + " within " + budget + " s");
             } else if (!problems.isEmpty()) {
@@ -85,7 +85,7 @@ final class HeldScenario implements Scenario, BenchSocket.Listener {
             result.put("ok", done && problems.isEmpty());
             return result;
         } finally {
-            onLoop(() -> {
+            clients.onLoop(() -> {
                 closing = true;
                 senders.forEach(socket -> socket.channel().close());
                 return null;
@@ -143,9 +143,5 @@ final class HeldScenario implements Scenario, BenchSocket.Listener {
         if (!senders.contains(socket)) {
             opener.settled();
         }
-    }
-
-    private <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
-        return loop.submit(task).get(60, TimeUnit.SECONDS);
     }
 }

@@ -43,7 +43,7 @@ final class IdleScenario implements Scenario, BenchSocket.Listener {
             long baseRss = server.rssKiB();
             long baseSelfRss = self.rssKiB();
             points.add(point(0, baseRss, baseHeap, baseRss, baseHeap));
-            onLoop(() -> {
+            clients.onLoop(() -> {
                 opener = new Opener(clients, this, 256, s.openRate());
                 if (s.protocol().heartbeat() != null) {
                     loop.scheduleAtFixedRate(() -> heartbeat(s.protocol().heartbeat()),
@@ -59,7 +59,7 @@ final class IdleScenario implements Scenario, BenchSocket.Listener {
                 }
                 int from = target;
                 target = checkpoint;
-                CountDownLatch done = onLoop(() -> {
+                CountDownLatch done = clients.onLoop(() -> {
                     for (int i = from; i < checkpoint; i++) {
                         opener.add(s.senderUrl(), "i-" + runId + "-" + i);
                     }
@@ -69,10 +69,10 @@ final class IdleScenario implements Scenario, BenchSocket.Listener {
                 if (!done.await(budget, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("sockets did not open within " + budget + " s");
                 }
-                int held = onLoop(open::size);
+                int held = clients.onLoop(open::size);
                 if (held != checkpoint) {
                     result.put("failure", "held " + held + " of " + checkpoint + " sockets; first failure: "
-                            + onLoop(() -> failures.isEmpty() ? "none" : failures.get(0)));
+                            + clients.onLoop(() -> failures.isEmpty() ? "none" : failures.get(0)));
                     break;
                 }
                 Thread.sleep(SETTLE_MILLIS);
@@ -80,7 +80,7 @@ final class IdleScenario implements Scenario, BenchSocket.Listener {
             }
             double openSeconds = (System.nanoTime() - openStarted) / 1e9;
             Thread.sleep(Math.round(s.holdSeconds() * 1000));
-            int held = onLoop(open::size);
+            int held = clients.onLoop(open::size);
             result.put("sockets", held);
             result.put("checkpoints", points);
             result.put("generatorRssBytesPerSocket", held == 0 ? 0 : (self.rssKiB() - baseSelfRss) * 1024.0 / held);
@@ -105,7 +105,7 @@ final class IdleScenario implements Scenario, BenchSocket.Listener {
                 result.put("heapBytesPerSocket", last.get("heapBytesPerSocket"));
             }
             result.put("openSeconds", openSeconds);
-            List<String> problems = onLoop(() -> new ArrayList<>(failures));
+            List<String> problems = clients.onLoop(() -> new ArrayList<>(failures));
             boolean ok = !result.containsKey("failure") && problems.isEmpty() && held > 0;
             if (!problems.isEmpty()) {
                 result.put("failure", problems.size() + " sockets failed or closed, first: " + problems.get(0));
@@ -113,7 +113,7 @@ final class IdleScenario implements Scenario, BenchSocket.Listener {
             result.put("ok", ok);
             return result;
         } finally {
-            onLoop(() -> {
+            clients.onLoop(() -> {
                 closing = true;
                 open.forEach(socket -> socket.channel().close());
                 return null;
@@ -170,9 +170,5 @@ final class IdleScenario implements Scenario, BenchSocket.Listener {
             failures.add(socket.id + ": " + (failure != null ? failure : "closed code=" + closeCode));
             opener.settled();
         }
-    }
-
-    private <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
-        return loop.submit(task).get(60, TimeUnit.SECONDS);
     }
 }

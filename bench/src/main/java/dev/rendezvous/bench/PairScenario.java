@@ -281,6 +281,6 @@ abstract class PairScenario implements Scenario, BenchSocket.Listener {
     }
 
     protected <T> T onLoop(Callable<T> task) throws Exception {
-        return loop.submit(task).get(60, TimeUnit.SECONDS);
+        return clients.onLoop(task);
     }
 }
