@@ -1,0 +1,95 @@
+package dev.rendezvous.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rendezvous.support.NodeProcess;
+import dev.rendezvous.support.TestClient;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The repository's {@code ./rendezvous}: it makes its class-data-sharing archive once (a training
+ * run), and the JVM it starts maps that archive, serves, and can be told not to with
+ * {@code JAVA_OPTS=-Xshare:off}.
+ */
+class LauncherIT {
+
+    private static final Path TARGET = Path.of("target");
+
+    @Test
+    void makesTheClassDataArchiveOnceAndStartsTheNodeWithIt() throws Exception {
+        for (Path old : archives()) {
+            Files.delete(old);
+        }
+        Path archive;
+        try (NodeProcess node = NodeProcess.startLauncher(List.of("./rendezvous"), environment(""))) {
+            List<Path> made = archives();
+            assertThat(made).as("one archive made by the first start").hasSize(1);
+            archive = made.get(0);
+            assertThat(node.output()).contains("making the class-data archive " + TARGET.resolve(
+                    archive.getFileName()));
+            assertThat(mappedFiles(node.pid())).as("the JVM maps the archive")
+                    .contains(archive.toRealPath().toString());
+            relays(node.port());
+            assertThat(node.terminate(15)).isZero();
+        }
+        FileTime made = Files.getLastModifiedTime(archive);
+        try (NodeProcess node = NodeProcess.startLauncher(List.of("./rendezvous"), environment(""))) {
+            assertThat(node.output()).doesNotContain("making the class-data archive");
+            assertThat(Files.getLastModifiedTime(archive)).as("not made again").isEqualTo(made);
+            assertThat(mappedFiles(node.pid())).contains(archive.toRealPath().toString());
+            relays(node.port());
+            assertThat(node.terminate(15)).isZero();
+        }
+        try (NodeProcess node = NodeProcess.startLauncher(List.of("./rendezvous"), environment("-Xshare:off"))) {
+            assertThat(mappedFiles(node.pid())).as("-Xshare:off: no archive")
+                    .doesNotContain(archive.toRealPath().toString());
+            relays(node.port());
+            assertThat(node.terminate(15)).isZero();
+        }
+    }
+
+    private static void relays(int port) throws Exception {
+        try (TestClient a = TestClient.connect(port, "launcher-a");
+             TestClient b = TestClient.connect(port, "launcher-b")) {
+            a.send("{\"to\":\"launcher-b\",\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}");
+            assertThat(b.receive()).isEqualTo("{\"to\":\"launcher-b\",\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}");
+        }
+    }
+
+    private static Map<String, String> environment(String javaOpts) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("PATH", System.getenv("PATH"));
+        environment.put("HOME", System.getProperty("user.home"));
+        environment.put("JAVA_OPTS", javaOpts);
+        return environment;
+    }
+
+    private static List<Path> archives() throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(TARGET, "rendezvous-*.jsa")) {
+            files.forEach(found::add);
+        }
+        return found;
+    }
+
+    /** The files the process has mapped, from /proc/PID/maps. */
+    private static List<String> mappedFiles(long pid) throws IOException {
+        List<String> files = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps"))) {
+            int slash = line.indexOf('/');
+            if (slash >= 0) {
+                files.add(line.substring(slash));
+            }
+        }
+        return files;
+    }
+}
