@@ -80,6 +80,26 @@ class PackageIT {
     }
 
     @Test
+    void makesItsClassDataArchiveOnceAndTheJvmMapsIt() throws Exception {
+        Path archive = home.resolve("lib/rendezvous.jsa");
+        try (NodeProcess node = NodeProcess.startLauncher(List.of(home.resolve("bin/rendezvous").toString()), NO_JDK)) {
+            // Whichever test started the package first made it: lib/ is writable here.
+            assertThat(home.resolve("lib/rendezvous.jsa.ok")).as("the archive is complete").isRegularFile();
+            assertThat(Files.readString(Path.of("/proc", Long.toString(node.pid()), "maps")))
+                    .as("the JVM maps the archive").contains(archive.toRealPath().toString());
+            assertThat(node.output()).doesNotContain("could not be made");
+            assertThat(node.terminate(15)).isZero();
+        }
+        try (NodeProcess node = NodeProcess.startLauncher(List.of(home.resolve("bin/rendezvous").toString()),
+                Map.of("PATH", "/nonexistent", "JAVA_OPTS", "-Xshare:off"))) {
+            assertThat(node.output()).doesNotContain("making the class-data archive");
+            assertThat(Files.readString(Path.of("/proc", Long.toString(node.pid()), "maps")))
+                    .as("-Xshare:off: no archive").doesNotContain(archive.toRealPath().toString());
+            assertThat(node.terminate(15)).isZero();
+        }
+    }
+
+    @Test
     void readsConfJvmOptionsAndJavaOptsWinsOverThem() throws Exception {
         Path options = home.resolve("conf/jvm.options");
         String shipped = Files.readString(options, StandardCharsets.UTF_8);
