@@ -55,6 +55,10 @@ class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
     private EnvelopeHeader lastHeader;
     /** Messages until the next one whose relay latency is measured; the first one is. */
     private int untilSample;
+    /** Above 0: the message limit of the validator and aggregator {@link Reassembly} adds when needed. */
+    private int reassemblyLimit;
+    /** Whether they have been added, so that every frame from here on comes through them. */
+    private boolean reassembling;
 
     WebSocketFrameHandler(WebSocketSession session, EnvelopeHeaderParser parser, Router router, Relay relay,
             OpenSessions openSessions) {
@@ -66,10 +70,23 @@ class WebSocketFrameHandler extends ChannelInboundHandlerAdapter {
         this.allowedPeers = session.claim().allowedPeers();
     }
 
+    /**
+     * Frames that are not whole ASCII text messages get Netty's UTF-8 validator and aggregator
+     * (up to {@code maxMessageBytes}) in front of this handler, added when the first one arrives.
+     */
+    void reassembleWhenNeeded(int maxMessageBytes) {
+        this.reassemblyLimit = maxMessageBytes;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof WebSocketFrame frame)) {
             ctx.fireChannelRead(msg);
+            return;
+        }
+        if (reassemblyLimit > 0 && !reassembling && !Reassembly.passesAlone(frame)) {
+            reassembling = true;
+            Reassembly.start(ctx, frame, reassemblyLimit);
             return;
         }
         try {

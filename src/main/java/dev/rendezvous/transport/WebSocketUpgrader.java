@@ -190,13 +190,14 @@ final class WebSocketUpgrader {
     }
 
     /**
-     * What follows Netty's frame decoder on an upgraded socket. Like the decoder, the UTF-8
-     * validator does not close by itself: the frame handler closes after any violation, the same
-     * way for all of them (see the decoder's configuration above).
+     * What follows Netty's frame decoder on an upgraded socket: the frame handler, and in front of
+     * it, from the first frame that is not a whole ASCII text message on, the UTF-8 validator and
+     * the aggregator ({@link Reassembly}). Like the decoder, the validator does not close by
+     * itself: the frame handler closes after any violation, the same way for all of them (see the
+     * decoder's configuration above).
      */
     static void addFrameHandlers(ChannelPipeline pipeline, int maxMessageBytes, WebSocketFrameHandler frameHandler) {
-        pipeline.addLast(UTF8_VALIDATOR, new AsciiFastUtf8Validator());
-        pipeline.addLast(AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
+        frameHandler.reassembleWhenNeeded(maxMessageBytes);
         pipeline.addLast(FRAME_HANDLER, frameHandler);
     }
 

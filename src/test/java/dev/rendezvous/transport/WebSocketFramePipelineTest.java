@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,32 @@ class WebSocketFramePipelineTest {
         assertThat(alice.isOpen()).isTrue();
         alice.writeInbound(new CloseWebSocketFrame(code, ""));
         assertThat(alice.isOpen()).isFalse();
+    }
+
+    @Test
+    void wholeAsciiMessagesPassWithoutTheValidatorAndTheAggregator() {
+        alice.writeInbound(new TextWebSocketFrame("{\"to\":\"bob\",\"type\":\"offer\",\"sdp\":\"v=0\"}"));
+        alice.writeInbound(new TextWebSocketFrame("{\"to\":\"bob\",\"type\":\"candidate\"}"));
+
+        assertThat(bob.deliveries()).containsExactly("{\"to\":\"bob\",\"type\":\"offer\",\"sdp\":\"v=0\"}",
+                "{\"to\":\"bob\",\"type\":\"candidate\"}");
+        assertThat(alice.pipeline().names()).as("a socket that only sent whole ASCII messages keeps neither")
+                .doesNotContain(WebSocketUpgrader.UTF8_VALIDATOR, WebSocketUpgrader.AGGREGATOR);
+    }
+
+    @Test
+    void theFirstNonAsciiMessageAddsTheValidatorAndTheAggregatorForGood() {
+        String accented = "{\"to\":\"bob\",\"sdp\":\"caf\u00e9\"}";
+        alice.writeInbound(new TextWebSocketFrame("{\"to\":\"bob\",\"n\":1}"));
+        alice.writeInbound(new TextWebSocketFrame(accented));
+        alice.writeInbound(new TextWebSocketFrame("{\"to\":\"bob\",\"n\":3}"));
+
+        assertThat(bob.deliveries()).as("in order, each once")
+                .containsExactly("{\"to\":\"bob\",\"n\":1}", accented, "{\"to\":\"bob\",\"n\":3}");
+        List<String> names = alice.pipeline().names();
+        assertThat(names).containsSubsequence(WebSocketUpgrader.UTF8_VALIDATOR, WebSocketUpgrader.AGGREGATOR,
+                WebSocketUpgrader.FRAME_HANDLER);
+        assertThat(alice.outboundMessages()).isEmpty();
     }
 
     @Test
