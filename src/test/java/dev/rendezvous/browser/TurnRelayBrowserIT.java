@@ -60,9 +60,12 @@ class TurnRelayBrowserIT {
         alice.await("chat open", BrowserPage::chatOpen);
         alice.sendChat("through the relay");
         bob.await("chat arrived", page -> page.chat().contains(Map.of("from", "relay-alice", "text", "through the relay")));
+        // Each side's own candidate is relay, so both directions go through coturn. The peer's may be
+        // learned as prflx, when its check from the relay address arrives before its candidate.
         for (BrowserPage page : List.of(alice, bob)) {
-            Object pair = page.script("return window.__rendezvousDemo.selectedPair()");
-            assertThat(pair).as(page.name()).isEqualTo(Map.of("local", "relay", "remote", "relay"));
+            Map<String, Object> pair = (Map<String, Object>) page.script("return window.__rendezvousDemo.selectedPair()");
+            assertThat(pair).as(page.name()).containsEntry("local", "relay");
+            assertThat(pair.get("remote")).as(page.name()).isIn("relay", "prflx");
         }
     }
 
