@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rendezvous.support.NodeProcess;
 import dev.rendezvous.support.TestClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The repository's {@code ./rendezvous}: it makes its class-data-sharing archive once (a training
  * run), and the JVM it starts maps that archive, serves, and can be told not to with
- * {@code JAVA_OPTS=-Xshare:off}.
+ * {@code JAVA_OPTS=-Xshare:off}; and it starts the JVM with {@code deploy/jvm.options}, which
+ * {@code JAVA_OPTS} overrides.
  */
 class LauncherIT {
 
@@ -55,6 +57,33 @@ class LauncherIT {
             relays(node.port());
             assertThat(node.terminate(15)).isZero();
         }
+    }
+
+    @Test
+    void startsTheNodeWithNettysLeakDetectorOffUnlessJavaOptsTurnsItOn() throws Exception {
+        try (NodeProcess node = NodeProcess.startLauncher(List.of("./rendezvous"), environment(""))) {
+            assertThat(systemProperties(node.pid())).contains("io.netty.leakDetection.level=disabled");
+            relays(node.port());
+            assertThat(node.terminate(15)).isZero();
+        }
+        try (NodeProcess node = NodeProcess.startLauncher(List.of("./rendezvous"),
+                environment("-Dio.netty.leakDetection.level=simple"))) {
+            assertThat(systemProperties(node.pid())).as("JAVA_OPTS comes after jvm.options and wins")
+                    .contains("io.netty.leakDetection.level=simple")
+                    .doesNotContain("io.netty.leakDetection.level=disabled");
+            relays(node.port());
+            assertThat(node.terminate(15)).isZero();
+        }
+    }
+
+    /** The running JVM's system properties, one {@code key=value} per line, as jcmd prints them. */
+    private static List<String> systemProperties(long pid) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.system_properties")
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        return output.lines().toList();
     }
 
     private static void relays(int port) throws Exception {
