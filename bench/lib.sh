@@ -12,6 +12,11 @@ SERVER_URL=""
 SERVER_URL_B=""
 FLOOR_BIN=""
 
+# Under set -e a failing command ends the script; name it instead of exiting without a word (a
+# compare run once stopped that way between two runs). Functions inherit the trap (set -E).
+set -E
+trap 'status=$?; echo "bench: stopped: \"$BASH_COMMAND\" failed with status $status at ${BASH_SOURCE[0]##*/}:$LINENO" >&2' ERR
+
 # Rendezvous starts exactly as a user starts it: through the checkout's launcher ./rendezvous, so
 # with the JVM options it gives (deploy/jvm.options, its class-data archive) and nothing else.
 # For an experiment, BENCH_SERVER_JAVA_OPTS reaches the launcher as JAVA_OPTS (after the options
@@ -49,6 +54,13 @@ install_peerjs() {
 free_port() { java -cp "$BENCH_JAR" dev.rendezvous.bench.FreePort; }
 
 # wait_for_line FILE PATTERN SECONDS PID
+# new_log NAME: a new, empty log file for one server start. Made here, before the server is started
+# in the background: that start's own redirection runs later, so a reused name could still show the
+# previous server's "listening on" line (and port) to wait_for_line.
+new_log() {
+  mktemp "$WORK_DIR/$1-XXXXXX.log"
+}
+
 wait_for_line() {
   local file=$1 pattern=$2 seconds=$3 pid=$4 i
   for ((i = 0; i < seconds * 10; i++)); do
@@ -90,7 +102,8 @@ start_rendezvous() {
 start_build() {
   local home=$1
   shift
-  local logfile="$WORK_DIR/rendezvous-${#SERVER_PIDS[@]}.log" path=$PATH command
+  local logfile path=$PATH command
+  logfile=$(new_log rendezvous)
   if [ -n "$BENCH_SERVER_JAVA_HOME" ]; then path="$BENCH_SERVER_JAVA_HOME/bin:$PATH"; fi
   if [ -x "$home/rendezvous" ]; then
     command=("$home/rendezvous")
@@ -204,7 +217,8 @@ build_floor() {
 }
 
 start_floor() {
-  local port logfile="$WORK_DIR/floor-${#SERVER_PIDS[@]}.log"
+  local port logfile
+  logfile=$(new_log floor)
   port=$(free_port)
   "${PIN_SERVER[@]}" "$FLOOR_BIN" --host 127.0.0.1 --port "$port" >"$logfile" 2>&1 &
   local pid=$!
@@ -214,7 +228,8 @@ start_floor() {
 }
 
 start_peerjs() {
-  local port logfile="$WORK_DIR/peerjs-${#SERVER_PIDS[@]}.log"
+  local port logfile
+  logfile=$(new_log peerjs)
   port=$(free_port)
   # concurrent_limit defaults to 5000 sockets; alive_timeout to 60 s without a HEARTBEAT.
   "${PIN_SERVER[@]}" node "$PEERJS_BIN" --host 127.0.0.1 --port "$port" --path / \
