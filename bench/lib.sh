@@ -53,7 +53,6 @@ install_peerjs() {
 
 free_port() { java -cp "$BENCH_JAR" dev.rendezvous.bench.FreePort; }
 
-# wait_for_line FILE PATTERN SECONDS PID
 # new_log NAME: a new, empty log file for one server start. Made here, before the server is started
 # in the background: that start's own redirection runs later, so a reused name could still show the
 # previous server's "listening on" line (and port) to wait_for_line.
@@ -61,6 +60,7 @@ new_log() {
   mktemp "$WORK_DIR/$1-XXXXXX.log"
 }
 
+# wait_for_line FILE PATTERN SECONDS PID
 wait_for_line() {
   local file=$1 pattern=$2 seconds=$3 pid=$4 i
   for ((i = 0; i < seconds * 10; i++)); do
