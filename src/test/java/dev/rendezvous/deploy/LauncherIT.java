@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class LauncherIT {
 
     private static final Path TARGET = Path.of("target");
+    /** One object per JFR event type, made when JFR loads its metadata. */
+    private static final String JFR_EVENT_TYPE = "jdk.jfr.internal.PlatformEventType";
 
     @Test
     void makesTheClassDataArchiveOnceAndStartsTheNodeWithIt() throws Exception {
@@ -60,30 +62,49 @@ class LauncherIT {
     }
 
     @Test
-    void startsTheNodeWithNettysLeakDetectorOffUnlessJavaOptsTurnsItOn() throws Exception {
+    void startsTheNodeWithNettysLeakDetectorAndJfrEventsOffUnlessJavaOptsTurnsThemOn() throws Exception {
         try (NodeProcess node = NodeProcess.startLauncher(List.of("./rendezvous"), environment(""))) {
-            assertThat(systemProperties(node.pid())).contains("io.netty.leakDetection.level=disabled");
+            assertThat(systemProperties(node.pid())).contains("io.netty.leakDetection.level=disabled",
+                    "io.netty.jfr.enabled=false");
             relays(node.port());
+            assertThat(liveClasses(node.pid())).as("the first connections did not load JFR's metadata")
+                    .doesNotContain(JFR_EVENT_TYPE);
             assertThat(node.terminate(15)).isZero();
         }
         try (NodeProcess node = NodeProcess.startLauncher(List.of("./rendezvous"),
-                environment("-Dio.netty.leakDetection.level=simple"))) {
+                environment("-Dio.netty.leakDetection.level=simple -Dio.netty.jfr.enabled=true"))) {
             assertThat(systemProperties(node.pid())).as("JAVA_OPTS comes after jvm.options and wins")
-                    .contains("io.netty.leakDetection.level=simple")
-                    .doesNotContain("io.netty.leakDetection.level=disabled");
+                    .contains("io.netty.leakDetection.level=simple", "io.netty.jfr.enabled=true")
+                    .doesNotContain("io.netty.leakDetection.level=disabled", "io.netty.jfr.enabled=false");
             relays(node.port());
+            assertThat(liveClasses(node.pid())).as("Netty's first chunk loaded JFR's metadata")
+                    .contains(JFR_EVENT_TYPE);
             assertThat(node.terminate(15)).isZero();
         }
     }
 
     /** The running JVM's system properties, one {@code key=value} per line, as jcmd prints them. */
     private static List<String> systemProperties(long pid) throws Exception {
+        return jcmd(pid, "VM.system_properties");
+    }
+
+    /** A jcmd command's output lines. */
+    private static List<String> jcmd(long pid, String command) throws Exception {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.system_properties")
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(output).isZero();
         return output.lines().toList();
+    }
+
+    /** The classes with live instances in the running JVM, from jcmd's class histogram (after a full collection). */
+    private static List<String> liveClasses(long pid) throws Exception {
+        return jcmd(pid, "GC.class_histogram").stream()
+                .map(line -> line.trim().split("\\s+"))
+                .filter(columns -> columns.length >= 4 && columns[0].endsWith(":"))
+                .map(columns -> columns[3])
+                .toList();
     }
 
     private static void relays(int port) throws Exception {
