@@ -54,6 +54,19 @@ public record PeerId(String value) {
         return null;
     }
 
+    // Written out rather than generated: a record's generated equals and hashCode are linked at
+    // first use through method handles (ObjectMethods), a few dozen classes spun on the first
+    // connection of a node's life, and run through that chain until the JIT has compiled them.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PeerId id && value.equals(id.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
     @Override
     public String toString() {
         return value;
