@@ -27,6 +27,10 @@ class LauncherIT {
     private static final Path TARGET = Path.of("target");
     /** One object per JFR event type, made when JFR loads its metadata. */
     private static final String JFR_EVENT_TYPE = "jdk.jfr.internal.PlatformEventType";
+    /** What holds a chunk of Netty's pooled direct memory when Netty took it from malloc itself. */
+    private static final String MALLOC_CHUNK = "io.netty.util.internal.DirectCleaner$CleanableDirectBufferImpl";
+    /** What holds such a chunk when it came from the JDK's ByteBuffer.allocateDirect (zeroed, freed by a Cleaner). */
+    private static final String JDK_CHUNK = "io.netty.util.internal.CleanerJava9$CleanableDirectBufferImpl";
 
     @Test
     void makesTheClassDataArchiveOnceAndStartsTheNodeWithIt() throws Exception {
@@ -62,23 +66,31 @@ class LauncherIT {
     }
 
     @Test
-    void startsTheNodeWithNettysLeakDetectorAndJfrEventsOffUnlessJavaOptsTurnsThemOn() throws Exception {
+    void startsTheNodeWithNettysLeakDetectorAndJfrEventsOffAndMallocBuffersUnlessJavaOptsSaysOtherwise()
+            throws Exception {
         try (NodeProcess node = NodeProcess.startLauncher(List.of("./rendezvous"), environment(""))) {
             assertThat(systemProperties(node.pid())).contains("io.netty.leakDetection.level=disabled",
-                    "io.netty.jfr.enabled=false");
+                    "io.netty.jfr.enabled=false", "io.netty.tryReflectionSetAccessible=true");
             relays(node.port());
-            assertThat(liveClasses(node.pid())).as("the first connections did not load JFR's metadata")
-                    .doesNotContain(JFR_EVENT_TYPE);
+            List<String> live = liveClasses(node.pid());
+            assertThat(live).as("the first connections did not load JFR's metadata").doesNotContain(JFR_EVENT_TYPE);
+            assertThat(live).as("Netty's first chunk came from malloc, not from the JDK's zeroed direct buffers")
+                    .contains(MALLOC_CHUNK).doesNotContain(JDK_CHUNK);
             assertThat(node.terminate(15)).isZero();
         }
-        try (NodeProcess node = NodeProcess.startLauncher(List.of("./rendezvous"),
-                environment("-Dio.netty.leakDetection.level=simple -Dio.netty.jfr.enabled=true"))) {
+        try (NodeProcess node = NodeProcess.startLauncher(List.of("./rendezvous"), environment(
+                "-Dio.netty.leakDetection.level=simple -Dio.netty.jfr.enabled=true"
+                        + " -Dio.netty.tryReflectionSetAccessible=false"))) {
             assertThat(systemProperties(node.pid())).as("JAVA_OPTS comes after jvm.options and wins")
-                    .contains("io.netty.leakDetection.level=simple", "io.netty.jfr.enabled=true")
-                    .doesNotContain("io.netty.leakDetection.level=disabled", "io.netty.jfr.enabled=false");
+                    .contains("io.netty.leakDetection.level=simple", "io.netty.jfr.enabled=true",
+                            "io.netty.tryReflectionSetAccessible=false")
+                    .doesNotContain("io.netty.leakDetection.level=disabled", "io.netty.jfr.enabled=false",
+                            "io.netty.tryReflectionSetAccessible=true");
             relays(node.port());
-            assertThat(liveClasses(node.pid())).as("Netty's first chunk loaded JFR's metadata")
-                    .contains(JFR_EVENT_TYPE);
+            List<String> live = liveClasses(node.pid());
+            assertThat(live).as("Netty's first chunk loaded JFR's metadata").contains(JFR_EVENT_TYPE);
+            assertThat(live).as("Netty's first chunk came from ByteBuffer.allocateDirect")
+                    .contains(JDK_CHUNK).doesNotContain(MALLOC_CHUNK);
             assertThat(node.terminate(15)).isZero();
         }
     }
