@@ -93,6 +93,25 @@ class ReusedHeaderTest {
     }
 
     /**
+     * A direct buffer's message is read from a copy in an array that starts small and grows: a
+     * message longer than it is copied whole (a fault near its end is still seen), and a short one
+     * after it is read by its own length, not the array's.
+     */
+    @Test
+    void aDirectMessageLongerThanTheCopyIsReadWholeAndAShortOneAfterItByItsOwnLength() throws Exception {
+        String sdp = "v=0\\r\\n" + "a=candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host\\r\\n".repeat(120);
+        String offer = "{\"type\":\"offer\",\"sdp\":\"" + sdp + "\",\"to\":\"" + BOB + "\",\"from\":\"" + ALICE + "\"}";
+        assertThat(offer.length()).isGreaterThan(4 * 1024);
+
+        EnvelopeHeader first = parse(offer, null);
+        assertThat(first).isEqualTo(EnvelopeHeader.from(ALICE, BOB));
+        assertThat(parse("{\"to\":\"bob\"}", first)).isEqualTo(EnvelopeHeader.withoutFrom("bob"));
+        assertRejected(offer.substring(0, offer.length() - 1) + ",}", first);
+        assertRejected(offer.replace("\"to\":", "\"to\":\"x\",\"to\":"), first);
+        assertThat(parse(offer, first)).isSameAs(first);
+    }
+
+    /**
      * The point of the reuse: a client writing to the same peer costs no allocation per message.
      * Counted with the JVM's per-thread allocation counter, over many messages to even out TLAB
      * bookkeeping; the limit is one byte per message, far below the ~1 KB of a fresh parser.
