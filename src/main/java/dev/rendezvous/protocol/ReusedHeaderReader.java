@@ -83,11 +83,15 @@ final class ReusedHeaderReader {
         }
     }
 
-    /** The buffer's readable bytes in this reader's array (grown when too small); the buffer is left as it was. */
+    /**
+     * The buffer's readable bytes in this reader's array, grown to exactly the message's length when
+     * too small (so never beyond the largest message read, which the node's limit bounds); the
+     * buffer is left as it was.
+     */
     private byte[] copyOf(ByteBuffer buffer) {
         int length = buffer.remaining();
         if (copy.length < length) {
-            copy = new byte[Math.max(length, 2 * copy.length)];
+            copy = new byte[length];
         }
         buffer.get(buffer.position(), copy, 0, length);
         return copy;
